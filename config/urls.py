@@ -1,0 +1,23 @@
+"""Project URLs. Tenant pages live under /o/<org_slug>/ (see organisations.tenancy)."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from organisations import views as organisation_views
+
+tenant_patterns = [
+    path("", include("organisations.urls")),
+]
+
+urlpatterns = [
+    path("", organisation_views.home, name="home"),
+    path("accounts/", include("allauth.urls")),
+    path("organisations/", organisation_views.organisation_list, name="organisation-list"),
+    path(
+        "organisations/new/",
+        organisation_views.organisation_create_view,
+        name="organisation-create",
+    ),
+    path("o/<slug:org_slug>/", include(tenant_patterns)),
+]

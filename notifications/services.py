@@ -1,0 +1,145 @@
+"""Queueing and sending outbox emails."""
+
+from __future__ import annotations
+
+import base64
+import logging
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from notifications.models import OutboundEmail
+
+logger = logging.getLogger(__name__)
+
+
+def email_enqueue(
+    *,
+    organisation: Any | None,
+    dedup_key: str,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    attachments: list[dict[str, str]] | None = None,
+) -> OutboundEmail | None:
+    """Queue one email unless its dedup key is already queued; return the new row or None."""
+    from notifications.tasks import send_outbound_email
+
+    try:
+        # A savepoint, so a duplicate key leaves the caller's transaction usable.
+        with transaction.atomic():
+            email = OutboundEmail.objects.create(
+                organisation=organisation,
+                dedup_key=dedup_key,
+                to=to,
+                subject=subject[:255],
+                body_text=body_text,
+                body_html=body_html,
+                attachments=attachments or [],
+                next_attempt_at=timezone.now(),
+            )
+    except IntegrityError:
+        if OutboundEmail.objects.filter(dedup_key=dedup_key).exists():
+            return None
+        raise
+    send_outbound_email.delay_on_commit(str(email.pk))
+    return email
+
+
+def email_enqueue_message(
+    *, organisation: Any | None, message: EmailMessage, dedup_key: str
+) -> list[OutboundEmail]:
+    """Queue a rendered Django message, one outbox row per recipient."""
+    html = ""
+    if isinstance(message, EmailMultiAlternatives):
+        html = next(
+            (str(content) for content, mimetype in message.alternatives if mimetype == "text/html"),
+            "",
+        )
+    queued = []
+    for index, recipient in enumerate(message.to):
+        row = email_enqueue(
+            organisation=organisation,
+            dedup_key=dedup_key if index == 0 else f"{dedup_key}:{index}",
+            to=recipient,
+            subject=str(message.subject),
+            body_text=str(message.body),
+            body_html=html,
+        )
+        if row is not None:
+            queued.append(row)
+    return queued
+
+
+def _build_message(email: OutboundEmail, connection: Any) -> EmailMessage:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        connection=connection,
+        headers={"X-Flipside-Email-Id": str(email.pk)},
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content"]),
+            attachment.get("mimetype", "application/octet-stream"),
+        )
+    return message
+
+
+def email_claim(*, email_id: str) -> OutboundEmail | None:
+    """Atomically move a due pending row to `sending`; return it only if this caller won."""
+    now = timezone.now()
+    claimed = OutboundEmail.objects.filter(
+        pk=email_id, status=OutboundEmail.Status.PENDING, next_attempt_at__lte=now
+    ).update(status=OutboundEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return None
+    return OutboundEmail.objects.get(pk=email_id)
+
+
+def email_send(*, email_id: str, connection: Any | None = None) -> bool:
+    """Send one outbox row if this caller can claim it; return whether it was sent now."""
+    email = email_claim(email_id=email_id)
+    if email is None:
+        return False
+    try:
+        _build_message(email, connection or get_connection()).send()
+    except Exception as error:  # SMTP and network errors of every kind get a retry.
+        _record_failure(email, error)
+        return False
+    # The unavoidable window: a crash between SMTP acceptance and this update resends once.
+    OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
+        status=OutboundEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def _record_failure(email: OutboundEmail, error: Exception) -> None:
+    give_up = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    delay = timedelta(seconds=min(3600, 30 * 2 ** (email.attempts - 1)))
+    logger.warning("Outbox email %s failed (attempt %s): %s", email.pk, email.attempts, error)
+    OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
+        status=OutboundEmail.Status.FAILED if give_up else OutboundEmail.Status.PENDING,
+        next_attempt_at=timezone.now() + delay,
+        last_error=f"{type(error).__name__}: {error}"[:2000],
+    )
+
+
+def email_release_stale_claims(*, now: Any | None = None) -> int:
+    """Return rows whose worker died mid-send to `pending`; answer how many."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.OUTBOX_CLAIM_TIMEOUT_SECONDS)
+    return OutboundEmail.objects.filter(
+        status=OutboundEmail.Status.SENDING, claimed_at__lt=cutoff
+    ).update(status=OutboundEmail.Status.PENDING, next_attempt_at=now)
