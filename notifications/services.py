@@ -48,7 +48,7 @@ def email_enqueue(
         if OutboundEmail.objects.filter(dedup_key=dedup_key).exists():
             return None
         raise
-    send_outbound_email.delay_on_commit(str(email.pk))
+    send_outbound_email.delay_on_commit(str(email.pk))  # type: ignore[attr-defined]
     return email
 
 

@@ -30,12 +30,33 @@ class DemoPerson:
 DEMO_LOGINS = (
     DemoPerson("hr@acme.test", "Alice", "Martin", "People", "HR", "HR admin", Member.Role.ADMIN),
     DemoPerson("maya@acme.test", "Maya", "Okafor", "Marketing", "Digital", "mentor"),
-    DemoPerson("theo@acme.test", "Théo", "Lambert", "Engineering", "Platform", "mentor",
-               languages=("fr", "en")),
-    DemoPerson("bernard@acme.test", "Bernard", "Dubois", "Finance", "Controlling", "mentee",
-               languages=("fr", "en")),
-    DemoPerson("helen@acme.test", "Helen", "Carter", "Sales", "Key accounts", "mentee",
-               timezone="Europe/London"),
+    DemoPerson(
+        "theo@acme.test",
+        "Théo",
+        "Lambert",
+        "Engineering",
+        "Platform",
+        "mentor",
+        languages=("fr", "en"),
+    ),
+    DemoPerson(
+        "bernard@acme.test",
+        "Bernard",
+        "Dubois",
+        "Finance",
+        "Controlling",
+        "mentee",
+        languages=("fr", "en"),
+    ),
+    DemoPerson(
+        "helen@acme.test",
+        "Helen",
+        "Carter",
+        "Sales",
+        "Key accounts",
+        "mentee",
+        timezone="Europe/London",
+    ),
 )
 
 

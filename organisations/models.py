@@ -33,7 +33,9 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(condition=Q(k_scores__gte=3), name="organisation_k_scores_floor"),
+            models.CheckConstraint(
+                condition=Q(k_scores__gte=3), name="organisation_k_scores_floor"
+            ),
             models.CheckConstraint(
                 condition=Q(k_comments__gte=3), name="organisation_k_comments_floor"
             ),
@@ -51,9 +53,7 @@ class Member(models.Model):
         MEMBER = "member", _("Member")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="members"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="members")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -30,9 +30,7 @@ def organisation_access(*, user: Any, slug: str) -> tuple[Organisation, Member]:
         raise Http404
     with scopes_disabled():
         member = (
-            Member.objects.filter(
-                organisation__slug=slug, user=user, is_active=True
-            )
+            Member.objects.filter(organisation__slug=slug, user=user, is_active=True)
             .select_related("organisation")
             .first()
         )

@@ -14,6 +14,7 @@ from celery import Task
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
+from django_htmx.middleware import HtmxDetails
 from django_scopes import scope
 
 from organisations.models import Member, Organisation
@@ -25,6 +26,7 @@ ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
 class TenantRequest(HttpRequest):
     """A request inside an organisation: what `tenant_view` puts on it."""
 
+    htmx: HtmxDetails
     organisation: Organisation
     member: Member
 
@@ -54,7 +56,7 @@ def tenant_view(*, admin: bool = False) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
-class TenantTask(Task):  # type: ignore[misc]
+class TenantTask(Task):
     """Base task whose first argument is `organisation_id`; the body runs in that scope."""
 
     abstract = True

@@ -1,0 +1,79 @@
+"""The cast and shared fixtures: alice (HR admin of A), bob (member of A), mallory (member of B)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+
+from config.celery import app as celery_app
+from organisations.models import Member, Organisation
+from tests.factories import OrganisationFactory, member_with_login
+
+# Playwright's sync API keeps an event loop running in the test thread; Django would take
+# the ORM calls made by fixtures in that thread for calls from async code.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _eager_celery_in_process() -> Iterator[None]:
+    """In-process tasks run eagerly; claims about Celery itself use a real worker (tests/worker)."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@dataclass
+class Cast:
+    org_a: Organisation
+    org_b: Organisation
+    alice: Member
+    bob: Member
+    mallory: Member
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    org_a = OrganisationFactory.create(name="Org A", slug="org-a")
+    org_b = OrganisationFactory.create(name="Org B", slug="org-b")
+    return Cast(
+        org_a=org_a,
+        org_b=org_b,
+        alice=member_with_login(org_a, email="alice@a.test", role=Member.Role.ADMIN),
+        bob=member_with_login(org_a, email="bob@a.test"),
+        mallory=member_with_login(org_b, email="mallory@b.test", role=Member.Role.ADMIN),
+    )
+
+
+def _client_for(member: Member) -> Client:
+    client = Client()
+    assert member.user is not None
+    client.force_login(member.user)
+    return client
+
+
+@pytest.fixture
+def alice_client(cast: Cast) -> Client:
+    return _client_for(cast.alice)
+
+
+@pytest.fixture
+def bob_client(cast: Cast) -> Client:
+    return _client_for(cast.bob)
+
+
+@pytest.fixture
+def mallory_client(cast: Cast) -> Client:
+    return _client_for(cast.mallory)
+
+
+@pytest.fixture
+def no_scopes() -> Iterator[None]:
+    """Let a test read tenant rows directly, as a database administrator would."""
+    with scopes_disabled():
+        yield

@@ -1,0 +1,167 @@
+"""Tenant isolation: every URL pattern is classified; outsiders get 404 on every tenant URL.
+
+Adding a URL without classifying it here fails `test_every_url_pattern_is_classified`.
+Object pages name a builder that creates an object of organisation A and returns the URL
+kwargs; mallory (admin of organisation B) must get 404 for it under both slugs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.conftest import Cast
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str  # "public", "login", "tenant", "tenant-object"
+    admin_only: bool = False
+    # For tenant-object pages: builds an object of org A, returns its URL kwargs (no org_slug).
+    build: Callable[[Cast], dict[str, Any]] | None = None
+    methods: tuple[str, ...] = field(default=("get",))
+
+
+PUBLIC = Rule("public")
+LOGIN = Rule("login")
+TENANT = Rule("tenant")
+TENANT_ADMIN = Rule("tenant", admin_only=True)
+
+CLASSIFIED: dict[str, Rule] = {
+    "home": PUBLIC,
+    "organisation-list": LOGIN,
+    "organisation-create": LOGIN,
+    "organisation-home": TENANT,
+    "member-list": TENANT_ADMIN,
+}
+
+# Authentication pages come from django-allauth; none of them is tenant data.
+PUBLIC_MODULE_PREFIXES = ("allauth.",)
+
+
+@dataclass(frozen=True)
+class Pattern:
+    name: str | None
+    route: str
+    module: str
+
+
+def _walk(patterns: list[Any], prefix: str = "") -> Iterator[Pattern]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            callback = entry.callback
+            module = getattr(callback, "__module__", "") or ""
+            yield Pattern(entry.name, prefix + str(entry.pattern), module)
+
+
+def all_patterns() -> list[Pattern]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+def _is_allauth(pattern: Pattern) -> bool:
+    return pattern.module.startswith(PUBLIC_MODULE_PREFIXES)
+
+
+def tenant_patterns() -> list[tuple[str, Rule]]:
+    return [
+        (p.name, CLASSIFIED[p.name])
+        for p in all_patterns()
+        if p.name in CLASSIFIED and CLASSIFIED[p.name].kind.startswith("tenant")
+    ]
+
+
+def test_every_url_pattern_is_classified() -> None:
+    unclassified = [
+        f"{p.route} (name={p.name!r}, view module={p.module})"
+        for p in all_patterns()
+        if not _is_allauth(p) and p.name not in CLASSIFIED
+    ]
+    assert not unclassified, "Classify these URLs in tests/test_isolation.py:\n" + "\n".join(
+        unclassified
+    )
+
+
+def test_every_tenant_route_is_classified_as_tenant() -> None:
+    for pattern in all_patterns():
+        if "<slug:org_slug>" in pattern.route:
+            assert CLASSIFIED[pattern.name or ""].kind.startswith("tenant"), pattern.route
+        elif pattern.name in CLASSIFIED:
+            assert not CLASSIFIED[pattern.name].kind.startswith("tenant"), pattern.route
+
+
+def test_classification_names_only_existing_urls() -> None:
+    names = {p.name for p in all_patterns()}
+    assert set(CLASSIFIED) <= names, set(CLASSIFIED) - names
+
+
+def _url(name: str, rule: Rule, cast: Cast, slug: str) -> str:
+    kwargs = rule.build(cast) if rule.build else {}
+    return reverse(name, kwargs={"org_slug": slug, **kwargs})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "rule"), tenant_patterns(), ids=lambda v: str(v)[:40])
+def test_tenant_url_is_404_for_outsider(
+    name: str, rule: Rule, cast: Cast, mallory_client: Client
+) -> None:
+    url = _url(name, rule, cast, cast.org_a.slug)
+    for method in ("get", "post"):
+        response = getattr(mallory_client, method)(url)
+        assert response.status_code == 404, (method, url, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [(n, r) for n, r in tenant_patterns() if r.kind == "tenant-object"],
+    ids=lambda v: str(v)[:40],
+)
+def test_tenant_object_is_404_under_outsiders_own_organisation(
+    name: str, rule: Rule, cast: Cast, mallory_client: Client
+) -> None:
+    url = _url(name, rule, cast, cast.org_b.slug)
+    for method in ("get", "post"):
+        response = getattr(mallory_client, method)(url)
+        assert response.status_code == 404, (method, url, response.status_code)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "rule"), tenant_patterns(), ids=lambda v: str(v)[:40])
+def test_tenant_url_redirects_anonymous_to_login(name: str, rule: Rule, cast: Cast) -> None:
+    response = Client().get(_url(name, rule, cast, cast.org_a.slug))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [(n, r) for n, r in tenant_patterns() if r.admin_only],
+    ids=lambda v: str(v)[:40],
+)
+def test_admin_url_is_403_for_plain_member(
+    name: str, rule: Rule, cast: Cast, bob_client: Client
+) -> None:
+    response = bob_client.get(_url(name, rule, cast, cast.org_a.slug))
+    assert response.status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "rule"), tenant_patterns(), ids=lambda v: str(v)[:40])
+def test_tenant_url_opens_for_admin_of_its_organisation(
+    name: str, rule: Rule, cast: Cast, alice_client: Client
+) -> None:
+    response = alice_client.get(_url(name, rule, cast, cast.org_a.slug))
+    assert response.status_code in (200, 405), response.status_code
+
+
+@pytest.mark.django_db
+def test_unknown_organisation_is_404(alice_client: Client) -> None:
+    assert alice_client.get("/o/no-such-org/").status_code == 404
