@@ -13,7 +13,7 @@ stamp=".venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   echo "» installing dependencies (pyproject.toml changed)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[dev]"
+  .venv/bin/python -m pip install --quiet ".[dev]"
   rm -f .venv/.installed-*
   touch "$stamp"
 fi

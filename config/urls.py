@@ -8,6 +8,11 @@ from organisations import views as organisation_views
 
 tenant_patterns = [
     path("", include("organisations.urls")),
+    path("", include("programmes.urls")),
+    path("", include("matching.urls")),
+    path("", include("sessions.urls")),
+    path("", include("feedback.urls")),
+    path("", include("reports.urls")),
 ]
 
 urlpatterns = [

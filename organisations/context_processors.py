@@ -6,10 +6,29 @@ from typing import Any
 
 from django.http import HttpRequest
 
+# URL-name prefixes → the navigation entry they belong to (for aria-current).
+NAV_SECTIONS = (
+    ("organisation-home", "home"),
+    ("member-", "members"),
+    ("directory-", "members"),
+    ("topic-", "topics"),
+    ("programme-", "programmes"),
+    ("participant-", "programmes"),
+    ("match", "programmes"),
+    ("report-", "reports"),
+    ("session-", "sessions"),
+    ("feedback-", "feedback"),
+    ("rating-", "feedback"),
+)
+
 
 def tenant(request: HttpRequest) -> dict[str, Any]:
-    """Expose the current organisation and membership (set by `tenant_view`) to templates."""
+    """Expose the organisation and membership (set by `tenant_view`) and the nav section."""
+    match = getattr(request, "resolver_match", None)
+    url_name = (match.url_name if match else "") or ""
+    section = next((name for prefix, name in NAV_SECTIONS if url_name.startswith(prefix)), "")
     return {
         "current_organisation": getattr(request, "organisation", None),
         "current_member": getattr(request, "member", None),
+        "nav_section": section,
     }

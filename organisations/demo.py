@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
@@ -60,6 +62,18 @@ DEMO_LOGINS = (
 )
 
 
+# Each app that has demo data offers `<app>.demo.demo_seed(organisation=…)`, run in this order
+# inside the organisation's scope; every one of them must be safe to run again.
+APP_SEEDERS = ("programmes", "matching", "sessions", "feedback", "reports")
+
+
+def _run_app_seeders(organisation: Organisation) -> None:
+    for app in APP_SEEDERS:
+        if importlib.util.find_spec(f"{app}.demo") is None:
+            continue
+        importlib.import_module(f"{app}.demo").demo_seed(organisation=organisation)
+
+
 @transaction.atomic
 def demo_seed() -> list[DemoPerson]:
     """Create or refresh the Acme organisation and its demo logins; return the logins."""
@@ -95,4 +109,5 @@ def demo_seed() -> list[DemoPerson]:
                     "is_active": True,
                 },
             )
+        _run_app_seeders(organisation)
     return list(DEMO_LOGINS)

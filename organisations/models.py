@@ -109,3 +109,15 @@ class Member(models.Model):
     @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN
+
+
+class TenantModel(models.Model):
+    """Base of tenant-owned rows: UUID key, direct organisation key, fail-closed manager."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    objects: ClassVar[ScopedManager] = ScopedManager(organisation="organisation")
+
+    class Meta:
+        abstract = True
