@@ -1,6 +1,6 @@
 """Tenant isolation: every URL pattern is classified; outsiders get 404 on every tenant URL.
 
-Each app classifies its URL names in `tests/<app>/isolation.py`; adding a URL without
+Each app classifies its URL names in `tests/<app>/isolation*.py`; adding a URL without
 classifying it fails `test_every_url_pattern_is_classified`.
 Object pages name a builder that creates an object of organisation A and returns the URL
 kwargs; mallory (admin of organisation B) must get 404 for it under both slugs.
@@ -24,8 +24,8 @@ from tests.isolation_rules import Rule
 
 def _collect_classifications() -> dict[str, Rule]:
     classified: dict[str, Rule] = {}
-    for path in sorted(Path(__file__).parent.glob("*/isolation.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.isolation")
+    for path in sorted(Path(__file__).parent.glob("*/isolation*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
         duplicated = set(classified) & set(module.CLASSIFIED)
         assert not duplicated, f"classified twice: {duplicated}"
         classified.update(module.CLASSIFIED)
