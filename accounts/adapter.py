@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
 
 from notifications.services import email_enqueue_message
 
@@ -14,8 +16,15 @@ class AccountAdapter(DefaultAccountAdapter):
     """Routes allauth's messages (verification, password reset) to the outbox."""
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Render allauth's message and queue it; a worker sends it."""
-        message = self.render_mail(template_prefix, email, context)
+        """Render allauth's message as its default adapter does, then queue it."""
+        request = allauth_context.request
+        full_context = {
+            "request": request,
+            "email": email,
+            "current_site": get_current_site(request),
+            **context,
+        }
+        message = self.render_mail(template_prefix, email, full_context)
         # Each account email is a distinct event (a new reset link), so its key is unique.
         email_enqueue_message(
             organisation=None,
