@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_choice, env_int, env_list, env_optional, env_str
@@ -200,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-pending-emails": {
         "task": "notifications.send_pending_emails",
         "schedule": env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=5),
+    },
+    # Daily, so a missed run catches up; the report's unique month key makes it once a month.
+    "schedule-monthly-reports": {
+        "task": "reports.schedule_monthly_reports",
+        "schedule": crontab(hour=6, minute=0),
     },
 }
 

@@ -10,17 +10,17 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from celery import Task
+from celery.contrib.django.task import DjangoTask
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 from django_scopes import scope
 
 from organisations.models import Member, Organisation
 from organisations.selectors import organisation_access
 
-ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
 
 class TenantRequest(HttpRequest):
@@ -40,7 +40,9 @@ def tenant_view(*, admin: bool = False) -> Callable[[ViewFunc], ViewFunc]:
     def decorator(view: ViewFunc) -> ViewFunc:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(
+            request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             organisation, member = organisation_access(user=request.user, slug=org_slug)
             if admin and not member.is_admin:
                 raise PermissionDenied
@@ -56,8 +58,11 @@ def tenant_view(*, admin: bool = False) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
-class TenantTask(Task):
-    """Base task whose first argument is `organisation_id`; the body runs in that scope."""
+class TenantTask(DjangoTask):
+    """Base task whose first argument is `organisation_id`; the body runs in that scope.
+
+    It extends Celery's Django task class, so `delay_on_commit` is available.
+    """
 
     abstract = True
 

@@ -1,6 +1,20 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import path
 
-# Tenant URLs of this app; mounted under /o/<org_slug>/ by config/urls.py.
-urlpatterns: list[URLPattern | URLResolver] = []
+from reports import views
+
+urlpatterns = [
+    path("reports/", views.report_list, name="report-list"),
+    path("reports/<uuid:report_id>/", views.report_detail, name="report-detail"),
+    path(
+        "reports/<uuid:report_id>/download/<str:fmt>/",
+        views.report_download,
+        name="report-download",
+    ),
+    path(
+        "reports/programmes/<uuid:programme_id>/",
+        views.report_dashboard,
+        name="report-dashboard",
+    ),
+]

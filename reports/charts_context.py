@@ -1,0 +1,54 @@
+"""Charts of the programme health dashboard, drawn from its figures."""
+
+from __future__ import annotations
+
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from reports.charts import Series, bar_chart, hbar_chart
+from reports.selectors import ProgrammeHealth
+
+
+def dashboard_charts(health: ProgrammeHealth) -> dict[str, SafeString]:
+    """Return the dashboard's SVG charts keyed by section."""
+    weeks = health.weeks[-20:]
+    charts = {
+        "funnel": bar_chart(
+            title=_("Enrolment and matching funnel"),
+            description=_("Mentors and mentees at each stage; the table below has the figures."),
+            labels=[stage.label for stage in health.funnel],
+            series=[
+                Series(_("Mentors"), [stage.mentors for stage in health.funnel]),
+                Series(_("Mentees"), [stage.mentees for stage in health.funnel]),
+            ],
+        ),
+        "weeks": bar_chart(
+            title=_("Sessions per week"),
+            description=_("Planned and held sessions per week against the target."),
+            labels=[week.week_start.strftime("%d %b") for week in weeks],
+            series=[
+                Series(_("Planned"), [week.planned for week in weeks]),
+                Series(_("Held"), [week.held for week in weeks]),
+                Series(_("Target"), [week.target for week in weeks], kind="line"),
+            ],
+        ),
+        "cancellations": hbar_chart(
+            title=_("Cancellations by role"),
+            rows=[
+                (_("by mentors"), health.sessions_cancelled_by_mentor),
+                (_("by mentees"), health.sessions_cancelled_by_mentee),
+                (_("no-shows"), health.sessions_no_show),
+            ],
+        ),
+    }
+    if health.outcomes:
+        charts["outcomes"] = bar_chart(
+            title=_("Mentees' level per topic, before and after"),
+            description=_("0 = none, 1 = discover, 2 = deepen, 3 = exploit."),
+            labels=[outcome.topic for outcome in health.outcomes],
+            series=[
+                Series(_("Before"), [outcome.mean_before for outcome in health.outcomes]),
+                Series(_("After"), [outcome.mean_after for outcome in health.outcomes]),
+            ],
+        )
+    return charts

@@ -1,0 +1,231 @@
+"""Turn programme health figures into rows, CSV, XLSX and PDF files."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from reports.selectors import LEVEL_NAMES, ProgrammeHealth
+
+BRAND = colors.HexColor("#4338ca")
+TEAL = colors.HexColor("#0d9488")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One figure of a report: the unit of the CSV, the XLSX and the anonymity check."""
+
+    section: str
+    metric: str
+    dimension: str
+    value: str
+    source: str = "activity"  # "ratings" for figures derived from anonymous feedback
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.0f}%"
+
+
+def report_rows(health: ProgrammeHealth) -> list[Row]:
+    """Flatten every figure of the report into rows."""
+    return list(_rows(health))
+
+
+def _rows(h: ProgrammeHealth) -> Iterator[Row]:
+    yield Row("Scope", "Programme", "", h.programme.name)
+    yield Row("Scope", "Covers", "", h.scope.describe())
+    yield Row("Scope", "Generated at (UTC)", "", h.generated_at.strftime("%Y-%m-%d %H:%M"))
+    for stage in h.funnel:
+        yield Row("Enrolment and matching funnel", stage.label, "mentors", str(stage.mentors))
+        yield Row("Enrolment and matching funnel", stage.label, "mentees", str(stage.mentees))
+    yield Row("Sessions", "Upcoming (proposed or scheduled)", "", str(h.sessions_upcoming))
+    yield Row("Sessions", "Held", "", str(h.sessions_held))
+    yield Row("Sessions", "Target (live pairs × target per pair)", "", str(h.target_sessions_total))
+    yield Row("Sessions", "No-shows", "", str(h.sessions_no_show))
+    yield Row("Sessions", "Cancelled", "by mentor", str(h.sessions_cancelled_by_mentor))
+    yield Row("Sessions", "Cancelled", "by mentee", str(h.sessions_cancelled_by_mentee))
+    yield Row("Sessions", "Hours of mentoring held", "", f"{h.hours_held:g}")
+    for week in h.weeks:
+        dim = f"week of {week.week_start.isoformat()}"
+        yield Row("Sessions per week", "Planned", dim, str(week.planned))
+        yield Row("Sessions per week", "Held", dim, str(week.held))
+        yield Row("Sessions per week", "Target", dim, f"{week.target:g}")
+    yield Row("Pairs", "Live pairs", "", str(h.pairs_live))
+    yield Row("Pairs", "Stalled pairs", "", str(h.pairs_stalled))
+    yield Row("Mentor training", "Enrolled mentors", "", str(h.mentors_enrolled))
+    yield Row("Mentor training", "Completed the training", "", str(h.mentors_trained))
+    yield Row("Mentor training", "Completion rate", "", _pct(h.training_rate))
+    for cover in h.coverage:
+        yield Row("Topics covered", "Held session-topics", cover.topic, str(cover.sessions))
+        for level, count in sorted(cover.reached.items()):
+            yield Row("Topics covered", f"Reached {LEVEL_NAMES[level]}", cover.topic, str(count))
+    for outcome in h.outcomes:
+        yield Row("Mentee outcomes", "Mentees", outcome.topic, str(outcome.mentees))
+        yield Row("Mentee outcomes", "Mean level before", outcome.topic, f"{outcome.mean_before:g}")
+        yield Row("Mentee outcomes", "Mean level after", outcome.topic, f"{outcome.mean_after:g}")
+        yield Row("Mentee outcomes", "Mentees who progressed", outcome.topic, str(outcome.improved))
+    yield Row("Mentor retention", "Mentors", "", str(h.mentors_total))
+    yield Row(
+        "Mentor retention", "Mentoring again in a later programme", "", str(h.mentors_retained)
+    )
+    yield Row("Mentor retention", "Retention rate", "", _pct(h.retention_rate))
+
+
+def render_csv(rows: list[Row]) -> bytes:
+    """Return the rows as a UTF-8 CSV (with BOM, so spreadsheet software reads accents)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["section", "metric", "dimension", "value"])
+    for row in rows:
+        writer.writerow([row.section, row.metric, row.dimension, row.value])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def _number_or_text(value: str) -> float | int | str:
+    try:
+        return float(value) if "." in value else int(value)
+    except ValueError:
+        return value
+
+
+def render_xlsx(rows: list[Row]) -> bytes:
+    """Return the rows as a workbook: one sheet per section."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheets: dict[str, Any] = {}
+    for row in rows:
+        title = row.section[:31]
+        sheet = sheets.get(title)
+        if sheet is None:
+            sheet = workbook.create_sheet(title)
+            sheet.append(["metric", "dimension", "value"])
+            for cell in sheet[1]:
+                cell.font = Font(bold=True)
+            sheets[title] = sheet
+        sheet.append([row.metric, row.dimension, _number_or_text(row.value)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _table(
+    data: list[list[str]], widths: list[float] | None = None, *, header: bool = True
+) -> Table:
+    table = Table(data, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    style = [
+        ("FONTSIZE", (0, 0), (-1, -1), 9),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#dfe3ec")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    if header:
+        style += [
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eef0ff")),
+            ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+        ]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _funnel_chart(h: ProgrammeHealth) -> Drawing:
+    drawing = Drawing(170 * mm, 55 * mm)
+    chart = HorizontalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 45 * mm, 5 * mm, 115 * mm, 45 * mm
+    stages = list(reversed(h.funnel))
+    chart.data = [[s.mentors for s in stages], [s.mentees for s in stages]]
+    chart.categoryAxis.categoryNames = [s.label for s in stages]
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = BRAND
+    chart.bars[1].fillColor = TEAL
+    drawing.add(chart)
+    drawing.add(String(0, 52 * mm, "Mentors (indigo) and mentees (teal) per stage", fontSize=8))
+    return drawing
+
+
+def _weeks_chart(h: ProgrammeHealth) -> Drawing:
+    drawing = Drawing(170 * mm, 60 * mm)
+    chart = VerticalBarChart()
+    chart.x, chart.y, chart.width, chart.height = 12 * mm, 10 * mm, 155 * mm, 45 * mm
+    weeks = h.weeks[-26:]
+    chart.data = [[w.planned for w in weeks], [w.held for w in weeks]]
+    step = max(1, len(weeks) // 8)
+    chart.categoryAxis.categoryNames = [
+        w.week_start.strftime("%d %b") if i % step == 0 else "" for i, w in enumerate(weeks)
+    ]
+    chart.categoryAxis.labels.fontSize = 7
+    chart.valueAxis.valueMin = 0
+    chart.bars[0].fillColor = colors.HexColor("#c7d2fe")
+    chart.bars[1].fillColor = BRAND
+    drawing.add(chart)
+    drawing.add(
+        String(0, 57 * mm, "Sessions per week: planned (light) and held (dark)", fontSize=8)
+    )
+    return drawing
+
+
+def render_pdf(health: ProgrammeHealth, rows: list[Row]) -> bytes:
+    """Return a printable A4 report with charts and the tables of every section."""
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=f"Programme report — {health.programme.name}",
+        author="Flipside",
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+    )
+    story: list[object] = [
+        Paragraph(f"Programme report — {health.programme.name}", styles["Title"]),
+        Paragraph(
+            f"Covers: {health.scope.describe()}. "
+            f"Generated {health.generated_at:%d %B %Y %H:%M} UTC.",
+            styles["Normal"],
+        ),
+        Spacer(1, 6 * mm),
+    ]
+    key = [
+        [
+            "Sessions held",
+            str(health.sessions_held),
+            "Hours of mentoring",
+            f"{health.hours_held:g}",
+        ],
+        ["Live pairs", str(health.pairs_live), "Stalled pairs", str(health.pairs_stalled)],
+        [
+            "Mentor training done",
+            _pct(health.training_rate),
+            "Mentor retention",
+            _pct(health.retention_rate),
+        ],
+    ]
+    story += [Paragraph("Key figures", styles["Heading2"]), _table(key, header=False)]
+    story += [Paragraph("Enrolment and matching funnel", styles["Heading2"]), _funnel_chart(health)]
+    if health.weeks:
+        story += [Paragraph("Sessions per week", styles["Heading2"]), _weeks_chart(health)]
+    sections: dict[str, list[Row]] = {}
+    for row in rows:
+        if row.section not in ("Scope", "Sessions per week"):
+            sections.setdefault(row.section, []).append(row)
+    for section, section_rows in sections.items():
+        story.append(Paragraph(section, styles["Heading2"]))
+        data = [["Figure", "For", "Value"]] + [
+            [r.metric, r.dimension, r.value] for r in section_rows
+        ]
+        story.append(_table(data, [80 * mm, 60 * mm, 30 * mm]))
+    doc.build(story)
+    return buffer.getvalue()

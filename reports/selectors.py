@@ -1,0 +1,407 @@
+"""Programme health figures, shared by the dashboard and the built reports.
+
+Every section is one aggregate query (the database does the counting), so the number of
+queries is fixed whatever the size of the programme.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models.functions import TruncWeek
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from matching.models import Pairing
+from organisations.models import Organisation
+from programmes.models import Level, Participant, ParticipantTopic, Programme
+from reports.models import Report
+from sessions.models import MentoringSession, SessionTopic
+
+# A pair is stalled when no session was held for longer than the cadence plus this margin.
+STALL_MARGIN = dt.timedelta(days=7)
+DAYS_PER_MONTH = 30.44
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which part of a programme the figures cover."""
+
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
+    department: str = ""
+
+    def describe(self) -> str:
+        parts = []
+        if self.period_start or self.period_end:
+            parts.append(f"{self.period_start or '…'} – {self.period_end or '…'}")
+        if self.department:
+            parts.append(self.department)
+        return ", ".join(parts) or "whole programme"
+
+
+@dataclass(frozen=True)
+class FunnelStage:
+    key: str
+    label: str
+    mentors: int
+    mentees: int
+
+    @property
+    def total(self) -> int:
+        return self.mentors + self.mentees
+
+
+@dataclass(frozen=True)
+class WeekFigures:
+    week_start: dt.date
+    planned: int
+    held: int
+    target: float
+
+
+@dataclass(frozen=True)
+class TopicCoverage:
+    topic: str
+    sessions: int
+    reached: dict[int, int]  # level → how many session-topics reached it
+
+
+@dataclass(frozen=True)
+class TopicOutcome:
+    topic: str
+    mentees: int
+    mean_before: float
+    mean_after: float
+    improved: int
+
+
+@dataclass
+class ProgrammeHealth:
+    programme: Programme
+    scope: Scope
+    generated_at: dt.datetime
+    funnel: list[FunnelStage] = field(default_factory=list)
+    weeks: list[WeekFigures] = field(default_factory=list)
+    sessions_upcoming: int = 0
+    sessions_held: int = 0
+    sessions_no_show: int = 0
+    sessions_cancelled_by_mentor: int = 0
+    sessions_cancelled_by_mentee: int = 0
+    hours_held: float = 0.0
+    pairs_live: int = 0
+    pairs_stalled: int = 0
+    target_sessions_total: int = 0
+    mentors_enrolled: int = 0
+    mentors_trained: int = 0
+    coverage: list[TopicCoverage] = field(default_factory=list)
+    outcomes: list[TopicOutcome] = field(default_factory=list)
+    mentors_total: int = 0
+    mentors_retained: int = 0
+
+    @property
+    def training_rate(self) -> float | None:
+        return self.mentors_trained / self.mentors_enrolled if self.mentors_enrolled else None
+
+    @property
+    def retention_rate(self) -> float | None:
+        return self.mentors_retained / self.mentors_total if self.mentors_total else None
+
+
+def report_programme(*, organisation: Organisation, programme_id: object) -> Programme:
+    """Return a programme of the organisation, or 404."""
+    return get_object_or_404(Programme.objects.filter(organisation=organisation), pk=programme_id)
+
+
+def report_list(*, organisation: Organisation, programme: Programme) -> QuerySet[Report]:
+    """Return a programme's reports, newest first."""
+    return Report.objects.filter(organisation=organisation, programme=programme).select_related(
+        "requested_by"
+    )
+
+
+def report_get(*, organisation: Organisation, report_id: object) -> Report:
+    """Return a report of the organisation, or 404."""
+    return get_object_or_404(
+        Report.objects.filter(organisation=organisation).select_related("programme"),
+        pk=report_id,
+    )
+
+
+def _sessions(programme: Programme, scope: Scope) -> QuerySet[MentoringSession]:
+    sessions = MentoringSession.objects.filter(
+        organisation=programme.organisation, programme=programme
+    )
+    if scope.period_start:
+        sessions = sessions.filter(starts_at__date__gte=scope.period_start)
+    if scope.period_end:
+        sessions = sessions.filter(starts_at__date__lte=scope.period_end)
+    if scope.department:
+        sessions = sessions.filter(pairing__mentee__member__department=scope.department)
+    return sessions
+
+
+def _participants(programme: Programme, scope: Scope) -> QuerySet[Participant]:
+    participants = Participant.objects.filter(
+        organisation=programme.organisation, programme=programme
+    )
+    if scope.department:
+        participants = participants.filter(member__department=scope.department)
+    return participants
+
+
+def _pairings(programme: Programme, scope: Scope) -> QuerySet[Pairing]:
+    pairings = Pairing.objects.filter(organisation=programme.organisation, programme=programme)
+    if scope.department:
+        pairings = pairings.filter(mentee__member__department=scope.department)
+    return pairings
+
+
+def cadence_interval(programme: Programme) -> dt.timedelta:
+    """Return the expected time between two sessions of a pair."""
+    days = 7.0 if programme.cadence_unit == Programme.CadenceUnit.WEEK else DAYS_PER_MONTH
+    return dt.timedelta(days=days * programme.cadence_every)
+
+
+def _funnel(programme: Programme, scope: Scope) -> list[FunnelStage]:
+    live = Pairing.LIVE_STATUSES
+    enrolled = Participant.Status.ENROLLED
+    row = _participants(programme, scope).aggregate(
+        invited_mentors=Count("id", filter=Q(role="mentor")),
+        invited_mentees=Count("id", filter=Q(role="mentee")),
+        enrolled_mentors=Count("id", filter=Q(role="mentor", status=enrolled)),
+        enrolled_mentees=Count("id", filter=Q(role="mentee", status=enrolled)),
+        matched_mentors=Count(
+            "id", filter=Q(role="mentor", pairings_as_mentor__status__in=live), distinct=True
+        ),
+        matched_mentees=Count(
+            "id", filter=Q(role="mentee", pairings_as_mentee__status__in=live), distinct=True
+        ),
+        active_mentors=Count(
+            "id", filter=Q(role="mentor", pairings_as_mentor__status="active"), distinct=True
+        ),
+        active_mentees=Count(
+            "id", filter=Q(role="mentee", pairings_as_mentee__status="active"), distinct=True
+        ),
+    )
+    stages = [
+        ("invited", "Invited or applied"),
+        ("enrolled", "Enrolled"),
+        ("matched", "Matched"),
+        ("active", "Meeting (a session held)"),
+    ]
+    return [
+        FunnelStage(key, label, row[f"{key}_mentors"], row[f"{key}_mentees"])
+        for key, label in stages
+    ]
+
+
+def _weeks(
+    programme: Programme, scope: Scope, pairs_live: int
+) -> tuple[list[WeekFigures], dict[str, int], float]:
+    sessions = _sessions(programme, scope)
+    by_week = (
+        sessions.annotate(week=TruncWeek("starts_at"))
+        .values("week")
+        .annotate(
+            planned=Count("id", filter=Q(status__in=["proposed", "scheduled", "held", "no_show"])),
+            held=Count("id", filter=Q(status="held")),
+        )
+        .order_by("week")
+    )
+    totals = sessions.aggregate(
+        upcoming=Count("id", filter=Q(status__in=["proposed", "scheduled"])),
+        held=Count("id", filter=Q(status="held")),
+        no_show=Count("id", filter=Q(status="no_show")),
+        cancelled_mentor=Count("id", filter=Q(status="cancelled", cancelled_by="mentor")),
+        cancelled_mentee=Count("id", filter=Q(status="cancelled", cancelled_by="mentee")),
+        minutes=Sum("actual_minutes", filter=Q(status="held")),
+    )
+    per_week_target = pairs_live * 7 / cadence_interval(programme).days if pairs_live else 0.0
+    weeks = [
+        WeekFigures(
+            week_start=row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"],
+            planned=row["planned"],
+            held=row["held"],
+            target=round(per_week_target, 1),
+        )
+        for row in by_week
+        if row["week"] is not None
+    ]
+    hours = (totals.pop("minutes") or 0) / 60
+    return weeks, totals, hours
+
+
+def _stalled(programme: Programme, scope: Scope, now: dt.datetime) -> tuple[int, int]:
+    cutoff = now - cadence_interval(programme) - STALL_MARGIN
+    pairs = (
+        _pairings(programme, scope)
+        .filter(status__in=Pairing.SCHEDULABLE_STATUSES)
+        .annotate(last_held=Max("sessions__starts_at", filter=Q(sessions__status="held")))
+    )
+    row = pairs.aggregate(
+        live=Count("id"),
+        stalled=Count(
+            "id",
+            filter=Q(last_held__lt=cutoff) | Q(last_held__isnull=True, accepted_at__lt=cutoff),
+        ),
+    )
+    return row["live"], row["stalled"]
+
+
+def _training(programme: Programme, scope: Scope) -> tuple[int, int]:
+    row = (
+        _participants(programme, scope)
+        .filter(role="mentor", status=Participant.Status.ENROLLED)
+        .aggregate(
+            enrolled=Count("id"), trained=Count("id", filter=Q(training_completed_at__isnull=False))
+        )
+    )
+    return row["enrolled"], row["trained"]
+
+
+def _coverage(programme: Programme, scope: Scope) -> list[TopicCoverage]:
+    rows = (
+        SessionTopic.objects.filter(
+            organisation=programme.organisation,
+            session__in=_sessions(programme, scope).filter(status="held"),
+        )
+        .values("topic__name", "reached_level")
+        .annotate(n=Count("id"))
+        .order_by("topic__name")
+    )
+    sessions: dict[str, int] = defaultdict(int)
+    reached: dict[str, dict[int, int]] = defaultdict(dict)
+    for row in rows:
+        sessions[row["topic__name"]] += row["n"]
+        if row["reached_level"]:
+            reached[row["topic__name"]][row["reached_level"]] = row["n"]
+    return [TopicCoverage(name, sessions[name], reached[name]) for name in sessions]
+
+
+def _outcomes(programme: Programme, scope: Scope) -> list[TopicOutcome]:
+    # "Before": a mentee asking for `discover` starts from nothing (0), `deepen` already
+    # uses the tool (1), `exploit` uses it without its full potential (2).
+    # "After": the highest level the mentor logged as reached in a held session.
+    wanted = (
+        ParticipantTopic.objects.filter(
+            organisation=programme.organisation,
+            participant__in=_participants(programme, scope).filter(role="mentee"),
+        )
+        .values("participant_id", "topic_id", "topic__name", "level")
+        .order_by()
+    )
+    reached_rows = (
+        SessionTopic.objects.filter(
+            organisation=programme.organisation,
+            session__in=_sessions(programme, scope).filter(status="held"),
+            reached_level__isnull=False,
+        )
+        .values(mentee_ref=F("session__pairing__mentee_id"), topic_ref=F("topic_id"))
+        .annotate(best=Max("reached_level"))
+        .order_by()
+    )
+    best = {(row["mentee_ref"], row["topic_ref"]): row["best"] for row in reached_rows}
+    per_topic: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for row in wanted:
+        before = row["level"] - 1
+        after = max(before, best.get((row["participant_id"], row["topic_id"]), before))
+        per_topic[row["topic__name"]].append((before, after))
+    outcomes = []
+    for name in sorted(per_topic):
+        pairs = per_topic[name]
+        outcomes.append(
+            TopicOutcome(
+                topic=name,
+                mentees=len(pairs),
+                mean_before=round(sum(b for b, _ in pairs) / len(pairs), 2),
+                mean_after=round(sum(a for _, a in pairs) / len(pairs), 2),
+                improved=sum(1 for b, a in pairs if a > b),
+            )
+        )
+    return outcomes
+
+
+def _retention(programme: Programme, scope: Scope) -> tuple[int, int]:
+    mentors = _participants(programme, scope).filter(
+        role="mentor", status=Participant.Status.ENROLLED
+    )
+    later = Participant.objects.filter(
+        organisation=programme.organisation,
+        role="mentor",
+        programme__starts_on__gt=programme.starts_on,
+    ).exclude(programme=programme)
+    row = mentors.aggregate(
+        total=Count("id"),
+        retained=Count("id", filter=Q(member_id__in=later.values("member_id"))),
+    )
+    return row["total"], row["retained"]
+
+
+def programme_health(
+    *, organisation: Organisation, programme: Programme, scope: Scope | None = None
+) -> ProgrammeHealth:
+    """Compute every figure of the dashboard and the reports in a fixed number of queries."""
+    scope = scope or Scope()
+    now = timezone.now()
+    pairs_live, pairs_stalled = _stalled(programme, scope, now)
+    weeks, totals, hours = _weeks(programme, scope, pairs_live)
+    mentors_enrolled, mentors_trained = _training(programme, scope)
+    mentors_total, mentors_retained = _retention(programme, scope)
+    return ProgrammeHealth(
+        programme=programme,
+        scope=scope,
+        generated_at=now,
+        funnel=_funnel(programme, scope),
+        weeks=weeks,
+        sessions_upcoming=totals["upcoming"],
+        sessions_held=totals["held"],
+        sessions_no_show=totals["no_show"],
+        sessions_cancelled_by_mentor=totals["cancelled_mentor"],
+        sessions_cancelled_by_mentee=totals["cancelled_mentee"],
+        hours_held=round(hours, 1),
+        pairs_live=pairs_live,
+        pairs_stalled=pairs_stalled,
+        target_sessions_total=pairs_live * programme.target_sessions,
+        mentors_enrolled=mentors_enrolled,
+        mentors_trained=mentors_trained,
+        coverage=_coverage(programme, scope),
+        outcomes=_outcomes(programme, scope),
+        mentors_total=mentors_total,
+        mentors_retained=mentors_retained,
+    )
+
+
+LEVEL_NAMES = {0: "none", **{level.value: str(level.label) for level in Level}}
+
+
+def report_programmes(*, organisation: Organisation) -> QuerySet[Programme]:
+    """Return the organisation's programmes that can be reported on (not drafts)."""
+    return Programme.objects.filter(organisation=organisation).exclude(
+        status=Programme.Status.DRAFT
+    )
+
+
+def report_departments(*, organisation: Organisation) -> list[str]:
+    """Return the departments of the organisation's directory."""
+    from organisations.models import Member
+
+    return list(
+        Member.objects.filter(organisation=organisation)
+        .exclude(department="")
+        .values_list("department", flat=True)
+        .distinct()
+        .order_by("department")
+    )
+
+
+def report_recent(*, organisation: Organisation, limit: int = 50) -> list[Report]:
+    """Return the organisation's latest reports with their programmes."""
+    return list(
+        Report.objects.filter(organisation=organisation).select_related(
+            "programme", "requested_by"
+        )[:limit]
+    )

@@ -1,0 +1,158 @@
+"""Ordering, building and scheduling programme reports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_scopes import scope, scopes_disabled
+
+from notifications.services import email_enqueue
+from organisations.models import Member, Organisation
+from programmes.models import Programme
+from reports.models import Report
+from reports.rendering import render_csv, render_pdf, render_xlsx, report_rows
+from reports.selectors import Scope, programme_health
+
+logger = logging.getLogger(__name__)
+
+
+def report_order(
+    *,
+    organisation: Organisation,
+    programme: Programme,
+    requested_by: Member,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    department: str = "",
+) -> Report:
+    """Record a report request and queue its build after commit."""
+    from reports.tasks import build_report
+
+    if period_start and period_end and period_end < period_start:
+        raise ValidationError({"period_end": _("The end of the period is before its start.")})
+    report = Report.objects.create(
+        organisation=organisation,
+        programme=programme,
+        requested_by=requested_by,
+        period_start=period_start,
+        period_end=period_end,
+        department=department,
+    )
+    build_report.delay_on_commit(str(organisation.pk), str(report.pk))
+    return report
+
+
+def _progress(report: Report, percent: int, label: str) -> None:
+    # Written outside any transaction so that the page polling the report sees it at once.
+    Report.objects.filter(pk=report.pk).update(progress=percent, progress_label=label)
+
+
+def report_build(*, organisation: Organisation, report_id: str) -> Report | None:
+    """Build a report's files; safe to run again (a redelivered task rebuilds the same files)."""
+    claimed = Report.objects.filter(
+        organisation=organisation,
+        pk=report_id,
+        status__in=[Report.Status.QUEUED, Report.Status.RUNNING],
+    ).update(status=Report.Status.RUNNING, started_at=timezone.now(), error="")
+    if not claimed:
+        return None
+    report = Report.objects.select_related("programme", "requested_by").get(pk=report_id)
+    try:
+        _progress(report, 5, _("Counting participants, pairs and sessions"))
+        health = programme_health(
+            organisation=organisation,
+            programme=report.programme,
+            scope=Scope(report.period_start, report.period_end, report.department),
+        )
+        rows = report_rows(health)
+        _progress(report, 40, _("Writing the CSV and the spreadsheet"))
+        stem = f"{report.programme.name[:40]}-{report.created_at:%Y%m%d}".replace("/", "-")
+        report.csv_file.save(f"{stem}.csv", ContentFile(render_csv(rows)), save=False)
+        report.xlsx_file.save(f"{stem}.xlsx", ContentFile(render_xlsx(rows)), save=False)
+        _progress(report, 70, _("Drawing the PDF"))
+        report.pdf_file.save(f"{stem}.pdf", ContentFile(render_pdf(health, rows)), save=False)
+    except Exception as error:
+        logger.exception("Report %s failed", report.pk)
+        Report.objects.filter(pk=report.pk).update(
+            status=Report.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+        )
+        return None
+    report.status = Report.Status.DONE
+    report.progress = 100
+    report.progress_label = _("Ready")
+    report.finished_at = timezone.now()
+    with transaction.atomic():
+        report.save()
+        _notify_ready(report)
+    return report
+
+
+def _notify_ready(report: Report) -> None:
+    if report.requested_by is not None:
+        recipients = [report.requested_by]
+    else:
+        recipients = list(
+            Member.objects.filter(
+                organisation=report.organisation_id, role=Member.Role.ADMIN, is_active=True
+            )
+        )
+    path = reverse(
+        "report-detail", kwargs={"org_slug": report.organisation.slug, "report_id": report.pk}
+    )
+    for member in recipients:
+        language = member.languages[0] if member.languages else settings.LANGUAGE_CODE
+        with translation.override(language):
+            context = {"report": report, "member": member, "url": settings.SITE_URL + path}
+            email_enqueue(
+                organisation=report.organisation,
+                dedup_key=f"report-ready:{report.pk}:{member.pk}",
+                to=member.email,
+                subject=_("Your report on %(programme)s is ready")
+                % {"programme": report.programme},
+                body_text=render_to_string("reports/email/report_ready.txt", context),
+            )
+
+
+def _previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
+    end = today.replace(day=1) - dt.timedelta(days=1)
+    return end.replace(day=1), end
+
+
+def reports_schedule_monthly(*, today: dt.date | None = None) -> int:
+    """Create last month's report of every running programme once; return how many were queued."""
+    from reports.tasks import build_report
+
+    start, end = _previous_month(today or timezone.localdate())
+    key = start.strftime("%Y-%m")
+    queued = 0
+    # A system sweep across tenants: each report is then built inside its own tenant's scope.
+    with scopes_disabled():
+        programmes = list(
+            Programme.objects.filter(status=Programme.Status.RUNNING).select_related("organisation")
+        )
+    for programme in programmes:
+        with scope(organisation=programme.organisation), transaction.atomic():
+            try:
+                with transaction.atomic():
+                    report = Report.objects.create(
+                        organisation=programme.organisation,
+                        programme=programme,
+                        kind=Report.Kind.MONTHLY,
+                        period_key=key,
+                        period_start=start,
+                        period_end=end,
+                    )
+            except IntegrityError:
+                continue  # Already created by an earlier (or a concurrent) beat run.
+            build_report.delay_on_commit(str(programme.organisation_id), str(report.pk))
+            queued += 1
+    return queued
