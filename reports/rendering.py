@@ -6,6 +6,7 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from openpyxl import Workbook
@@ -18,7 +19,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from reports.selectors import LEVEL_NAMES, ProgrammeHealth
+from reports.selectors import LEVEL_NAMES, ParticipationProgress, ProgrammeHealth
 
 BRAND = colors.HexColor("#4338ca")
 TEAL = colors.HexColor("#0d9488")
@@ -227,5 +228,43 @@ def render_pdf(health: ProgrammeHealth, rows: list[Row]) -> bytes:
             [r.metric, r.dimension, r.value] for r in section_rows
         ]
         story.append(_table(data, [80 * mm, 60 * mm, 30 * mm]))
+    doc.build(story)
+    return buffer.getvalue()
+
+
+def render_personal_summary(member_name: str, progress: list[ParticipationProgress]) -> bytes:
+    """Return a mentee's one-page summary of what they learned, programme by programme."""
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=A4, title=f"What {member_name} learned", author="Flipside"
+    )
+    story: list[object] = [Paragraph(f"What {member_name} learned", styles["Title"])]
+    for item in progress:
+        hours = item.minutes_held / 60
+        story += [
+            Paragraph(item.participant.programme.name, styles["Heading2"]),
+            Paragraph(
+                f"With {', '.join(item.partners) or 'no partner yet'}: "
+                f"{item.sessions_held} sessions held, {hours:g} hours.",
+                styles["Normal"],
+            ),
+            Spacer(1, 3 * mm),
+        ]
+        data = [["Topic", "Asked for", "Reached", "Sessions"]] + [
+            [
+                topic.topic,
+                LEVEL_NAMES.get(topic.wanted_level or 0, "—"),
+                LEVEL_NAMES.get(topic.reached_level or 0, "—"),
+                str(topic.sessions),
+            ]
+            for topic in item.topics
+        ]
+        story.append(_table(data, [70 * mm, 35 * mm, 35 * mm, 25 * mm]))
+        if item.last_next_steps:
+            story += [
+                Paragraph("Next steps agreed with my mentor", styles["Heading3"]),
+                Paragraph(escape(item.last_next_steps), styles["Normal"]),
+            ]
     doc.build(story)
     return buffer.getvalue()

@@ -405,3 +405,103 @@ def report_recent(*, organisation: Organisation, limit: int = 50) -> list[Report
             "programme", "requested_by"
         )[:limit]
     )
+
+
+@dataclass(frozen=True)
+class TopicProgress:
+    topic: str
+    wanted_level: int | None
+    reached_level: int | None
+    sessions: int
+
+
+@dataclass(frozen=True)
+class ParticipationProgress:
+    participant: Participant
+    partners: list[str]
+    sessions_held: int
+    sessions_upcoming: int
+    minutes_held: int
+    topics: list[TopicProgress]
+    last_next_steps: str
+
+
+def member_progress(*, organisation: Organisation, member: object) -> list[ParticipationProgress]:
+    """Return a member's own progress in each programme they take part in (fixed queries)."""
+    participants = list(
+        Participant.objects.filter(organisation=organisation, member=member)
+        .exclude(status__in=[Participant.Status.DECLINED, Participant.Status.WITHDRAWN])
+        .select_related("programme")
+        .order_by("-programme__starts_on")
+    )
+    ids = [p.pk for p in participants]
+    pairings = list(
+        Pairing.objects.filter(organisation=organisation, status__in=Pairing.LIVE_STATUSES)
+        .filter(Q(mentor_id__in=ids) | Q(mentee_id__in=ids))
+        .select_related("mentor__member", "mentee__member")
+    )
+    sessions = (
+        MentoringSession.objects.filter(organisation=organisation, pairing__in=pairings)
+        .values("pairing_id")
+        .annotate(
+            held=Count("id", filter=Q(status="held")),
+            upcoming=Count("id", filter=Q(status__in=["proposed", "scheduled"])),
+            minutes=Sum("actual_minutes", filter=Q(status="held")),
+        )
+    )
+    per_pairing = {row["pairing_id"]: row for row in sessions}
+    reached = (
+        SessionTopic.objects.filter(
+            organisation=organisation, session__pairing__in=pairings, session__status="held"
+        )
+        .values("session__pairing_id", "topic__name")
+        .annotate(best=Max("reached_level"), n=Count("id"))
+        .order_by("topic__name")
+    )
+    wanted = ParticipantTopic.objects.filter(
+        organisation=organisation, participant_id__in=ids
+    ).values("participant_id", "topic__name", "level")
+    wanted_by = {(row["participant_id"], row["topic__name"]): row["level"] for row in wanted}
+    last_steps = dict(
+        MentoringSession.objects.filter(
+            organisation=organisation, pairing__in=pairings, status="held"
+        )
+        .exclude(next_steps="")
+        # Oldest first: dict() keeps the last value per pairing, i.e. the latest session's.
+        .order_by("pairing_id", "starts_at")
+        .values_list("pairing_id", "next_steps")
+    )
+    result = []
+    for participant in participants:
+        mine = [p for p in pairings if participant.pk in (p.mentor_id, p.mentee_id)]
+        partners = [
+            (p.mentee if p.mentor_id == participant.pk else p.mentor).member.full_name for p in mine
+        ]
+        rows = [per_pairing.get(p.pk, {}) for p in mine]
+        topics: dict[str, TopicProgress] = {}
+        for row in reached:
+            if row["session__pairing_id"] in {p.pk for p in mine}:
+                name = row["topic__name"]
+                previous = topics.get(name)
+                best = max(row["best"] or 0, (previous.reached_level or 0) if previous else 0)
+                topics[name] = TopicProgress(
+                    topic=name,
+                    wanted_level=wanted_by.get((participant.pk, name)),
+                    reached_level=best or None,
+                    sessions=row["n"] + (previous.sessions if previous else 0),
+                )
+        for (participant_id, name), level in wanted_by.items():
+            if participant_id == participant.pk and name not in topics:
+                topics[name] = TopicProgress(name, level, None, 0)
+        result.append(
+            ParticipationProgress(
+                participant=participant,
+                partners=partners,
+                sessions_held=sum(r.get("held", 0) for r in rows),
+                sessions_upcoming=sum(r.get("upcoming", 0) for r in rows),
+                minutes_held=sum(r.get("minutes") or 0 for r in rows),
+                topics=sorted(topics.values(), key=lambda t: t.topic),
+                last_next_steps=next((last_steps[p.pk] for p in mine if p.pk in last_steps), ""),
+            )
+        )
+    return result

@@ -5,6 +5,8 @@ from django.urls import path
 from reports import views
 
 urlpatterns = [
+    path("me/progress/", views.my_progress, name="my-progress"),
+    path("me/progress/summary.pdf", views.my_progress_summary, name="my-progress-summary"),
     path("reports/", views.report_list, name="report-list"),
     path("reports/<uuid:report_id>/", views.report_detail, name="report-detail"),
     path(

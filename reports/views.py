@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from organisations.tenancy import TenantRequest, tenant_view
 from reports.charts_context import dashboard_charts
 from reports.forms import ReportOrderForm
+from reports.rendering import render_personal_summary
 from reports.selectors import (
+    member_progress,
     programme_health,
     report_departments,
     report_get,
@@ -81,3 +83,23 @@ def report_dashboard(request: TenantRequest, programme_id: UUID) -> HttpResponse
     health = programme_health(organisation=request.organisation, programme=programme)
     context = {"health": health, "programme": programme, "charts": dashboard_charts(health)}
     return render(request, "reports/report_dashboard.html", context)
+
+
+@tenant_view()
+def my_progress(request: TenantRequest) -> HttpResponse:
+    """Show a mentor or mentee their own sessions, topics and levels reached."""
+    progress = member_progress(organisation=request.organisation, member=request.member)
+    return render(request, "reports/my_progress.html", {"progress": progress})
+
+
+@tenant_view()
+def my_progress_summary(request: TenantRequest) -> HttpResponse:
+    """Download the member's summary of what they learned as a PDF."""
+    progress = member_progress(organisation=request.organisation, member=request.member)
+    mentee_progress = [p for p in progress if p.participant.role == "mentee"]
+    if not mentee_progress:
+        raise Http404
+    pdf = render_personal_summary(request.member.full_name, mentee_progress)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="what-i-learned.pdf"'
+    return response

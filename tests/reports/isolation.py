@@ -7,7 +7,7 @@ from django_scopes import scopes_disabled
 from reports.models import Report
 from tests.conftest import Cast
 from tests.factories import ProgrammeFactory
-from tests.isolation_rules import TENANT_ADMIN, Rule, tenant_object
+from tests.isolation_rules import TENANT, TENANT_ADMIN, Rule, tenant_object
 
 
 def _report(cast: Cast) -> dict[str, Any]:
@@ -26,6 +26,9 @@ def _programme(cast: Cast) -> dict[str, Any]:
 
 
 CLASSIFIED: dict[str, Rule] = {
+    "my-progress": TENANT,
+    # alice is no mentee in the cast, so her summary has nothing to show.
+    "my-progress-summary": Rule("tenant", ok_status=(404,)),
     "report-list": TENANT_ADMIN,
     "report-detail": tenant_object(_report, admin_only=True),
     # A report without files yet answers 404 even to its admin.

@@ -26,6 +26,7 @@ from tests.factories import (
     ParticipantTopicFactory,
     ProgrammeFactory,
     TopicFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -231,3 +232,25 @@ def test_dashboard_query_count_does_not_grow(
         response = alice_client.get(url)
     assert response.status_code == 200
     assert "<svg" in response.content.decode()
+
+
+def test_my_progress_shows_mentee_sessions_and_levels(cast: Cast) -> None:
+    programme = _programme_with_activity(cast, pairs=1)
+    user = UserFactory.create(email="mentee@a.test")
+    with scopes_disabled():
+        mentee = programme.pairings.get().mentee.member
+        type(mentee).objects.filter(pk=mentee.pk).update(user=user)
+    client = Client()
+    client.force_login(user)
+    response = client.get(reverse("my-progress", kwargs={"org_slug": "org-a"}))
+    content = response.content.decode()
+    assert "Excel Power Query" in content
+    assert "exploit" in content
+    summary = client.get(reverse("my-progress-summary", kwargs={"org_slug": "org-a"}))
+    assert summary["Content-Type"] == "application/pdf"
+    assert summary.content.startswith(b"%PDF-")
+
+
+def test_my_progress_of_someone_without_programme_is_empty(cast: Cast, bob_client: Client) -> None:
+    response = bob_client.get(reverse("my-progress", kwargs={"org_slug": "org-a"}))
+    assert "You are not taking part in a programme yet." in response.content.decode()
