@@ -131,17 +131,22 @@ def report_get(*, organisation: Organisation, report_id: object) -> Report:
     )
 
 
-def _sessions(programme: Programme, scope: Scope) -> QuerySet[MentoringSession]:
-    sessions = MentoringSession.objects.filter(
-        organisation=programme.organisation, programme=programme
-    )
+def _session_q(programme: Programme, scope: Scope, prefix: str = "") -> Q:
+    """Conditions selecting the programme's sessions in scope, from any model joined to them."""
+    q = Q(**{f"{prefix}programme": programme})
     if scope.period_start:
-        sessions = sessions.filter(starts_at__date__gte=scope.period_start)
+        q &= Q(**{f"{prefix}starts_at__date__gte": scope.period_start})
     if scope.period_end:
-        sessions = sessions.filter(starts_at__date__lte=scope.period_end)
+        q &= Q(**{f"{prefix}starts_at__date__lte": scope.period_end})
     if scope.department:
-        sessions = sessions.filter(pairing__mentee__member__department=scope.department)
-    return sessions
+        q &= Q(**{f"{prefix}pairing__mentee__member__department": scope.department})
+    return q
+
+
+def _sessions(programme: Programme, scope: Scope) -> QuerySet[MentoringSession]:
+    return MentoringSession.objects.filter(
+        _session_q(programme, scope), organisation=programme.organisation
+    )
 
 
 def _participants(programme: Programme, scope: Scope) -> QuerySet[Participant]:
@@ -266,8 +271,9 @@ def _training(programme: Programme, scope: Scope) -> tuple[int, int]:
 def _coverage(programme: Programme, scope: Scope) -> list[TopicCoverage]:
     rows = (
         SessionTopic.objects.filter(
+            _session_q(programme, scope, "session__"),
             organisation=programme.organisation,
-            session__in=_sessions(programme, scope).filter(status="held"),
+            session__status="held",
         )
         .values("topic__name", "reached_level")
         .annotate(n=Count("id"))
@@ -296,8 +302,9 @@ def _outcomes(programme: Programme, scope: Scope) -> list[TopicOutcome]:
     )
     reached_rows = (
         SessionTopic.objects.filter(
+            _session_q(programme, scope, "session__"),
             organisation=programme.organisation,
-            session__in=_sessions(programme, scope).filter(status="held"),
+            session__status="held",
             reached_level__isnull=False,
         )
         .values(mentee_ref=F("session__pairing__mentee_id"), topic_ref=F("topic_id"))
