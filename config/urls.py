@@ -25,4 +25,6 @@ urlpatterns = [
         name="organisation-create",
     ),
     path("o/<slug:org_slug>/", include(tenant_patterns)),
+    # Token-authenticated pages outside any organisation path: the emailed invitation link.
+    path("", include("programmes.public_urls")),
 ]

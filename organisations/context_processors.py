@@ -9,11 +9,12 @@ from django.http import HttpRequest
 # URL-name prefixes → the navigation entry they belong to (for aria-current).
 NAV_SECTIONS = (
     ("organisation-home", "home"),
+    ("my-programmes", "mine"),
+    ("participant-", "mine"),
     ("member-", "members"),
     ("directory-", "members"),
     ("topic-", "topics"),
     ("programme-", "programmes"),
-    ("participant-", "programmes"),
     ("match", "programmes"),
     ("report-", "reports"),
     ("session-", "sessions"),

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
+from pathlib import PurePath
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -228,9 +232,20 @@ class Invitation(TenantModel):
         "organisations.Member", on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Re-sending replaces the token (the old link stops working) and bumps the count, which
+    # keys the outbox email so each sending is one distinct event.
+    send_count = models.PositiveSmallIntegerField(default=1)
+    sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [models.Index(fields=["programme", "member"])]
+
+
+def resource_upload_to(instance: Any, filename: str) -> str:
+    """Store uploads under a random name: the original name is kept in `file_name` only."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    return f"resources/{instance.organisation_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class Resource(TenantModel):
@@ -247,8 +262,13 @@ class Resource(TenantModel):
     title = models.CharField(_("title"), max_length=200)
     url = models.URLField(_("link"), blank=True)
     body = models.TextField(_("text"), blank=True)
-    file = models.FileField(_("file"), upload_to="resources/%Y/%m/", blank=True)
+    # Never served from a public media URL: `resource-file` checks membership first.
+    file = models.FileField(_("file"), upload_to=resource_upload_to, blank=True, max_length=200)
+    file_name = models.CharField(_("file name"), max_length=200, blank=True)
+    file_size = models.PositiveIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["topic__name", "level", "title"]

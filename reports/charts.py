@@ -6,6 +6,7 @@ pages also show the same figures as a table.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +23,16 @@ class Series:
     kind: str = "bar"  # "bar" or "line"
 
 
+def _nice_peak(value: float) -> float:
+    """Round the axis up so that its four gridline steps fall on readable numbers."""
+    if value <= 4:
+        return 4.0
+    raw_step = value / 4
+    magnitude = 10 ** math.floor(math.log10(raw_step))
+    step = next(m * magnitude for m in (1, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * magnitude >= raw_step)
+    return float(step * 4)
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.1f}"
 
@@ -35,10 +46,10 @@ def bar_chart(
     height: int = 220,
 ) -> SafeString:
     """Grouped bars (and optional line series) over categories, scaled to the largest value."""
-    width = max(320, 48 * len(labels) * max(1, len([s for s in series if s.kind == "bar"])))
+    width = max(640, 40 * len(labels) * max(1, len([s for s in series if s.kind == "bar"])))
     left, right, top, bottom = 36, 8, 12, 42
     plot_w, plot_h = width - left - right, height - top - bottom
-    peak = max([v for s in series for v in s.values] + [1])
+    peak = _nice_peak(max([v for s in series for v in s.values] + [1]))
     bars = [s for s in series if s.kind == "bar"]
     group_w = plot_w / max(1, len(labels))
     bar_w = group_w * 0.8 / max(1, len(bars))

@@ -12,7 +12,8 @@ from programmes.models import Programme
 
 
 class ReportOrderForm(forms.Form):
-    programme = forms.ModelChoiceField(queryset=Programme.objects.none(), label=_("Programme"))
+    # The view supplies the organisation's programmes (see __init__).
+    programme = forms.ModelChoiceField(queryset=None, label=_("Programme"))
     period_start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

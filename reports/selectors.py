@@ -193,10 +193,10 @@ def _funnel(programme: Programme, scope: Scope) -> list[FunnelStage]:
         ),
     )
     stages = [
-        ("invited", "Invited or applied"),
+        ("invited", "Invited"),
         ("enrolled", "Enrolled"),
         ("matched", "Matched"),
-        ("active", "Meeting (a session held)"),
+        ("active", "Meeting"),
     ]
     return [
         FunnelStage(key, label, row[f"{key}_mentors"], row[f"{key}_mentees"])

@@ -63,3 +63,9 @@ def test_production_settings_require_secret_key() -> None:
     )
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_argon2_is_the_first_password_hasher() -> None:
+    from config import settings as project_settings
+
+    assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")

@@ -197,3 +197,39 @@ def wait_until(predicate: Callable[[], bool], *, timeout: float = 30, what: str 
             return
         time.sleep(0.1)
     raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+
+
+@contextmanager
+def app_sends_to_worker(tmp_path: Path, **worker_kwargs: Any) -> Iterator[WorkerProcess]:
+    """Run a real worker and make this process's Celery app publish to it (not eagerly).
+
+    For journeys where the web process (live_server) queues work, e.g. with delay_on_commit.
+    """
+    from config.celery import app
+
+    saved = {
+        key: app.conf[key]
+        for key in ("task_always_eager", "broker_url", "result_backend", "task_default_queue")
+    }
+
+    def forget_connections() -> None:
+        # The app caches its connection pool, producer pool, queues and router; all were
+        # built from the old configuration.
+        app.close()
+        app.amqp._producer_pool = None
+        for cached in ("queues", "default_queue", "router", "_rtable"):
+            app.amqp.__dict__.pop(cached, None)
+
+    with celery_worker(tmp_path, **worker_kwargs) as (worker, _producer):
+        forget_connections()
+        app.conf.update(
+            task_always_eager=False,
+            broker_url=worker.broker_url,
+            result_backend=None,
+            task_default_queue=worker.queue,
+        )
+        try:
+            yield worker
+        finally:
+            app.conf.update(saved)
+            forget_connections()

@@ -1,0 +1,1 @@
+"""Reads of the programmes app, one module per entity."""

@@ -1,0 +1,1 @@
+"""Writes of the programmes app, one module per entity."""
