@@ -171,6 +171,8 @@ def celery_worker(
         DATABASE_URL=database_url_for_test_db(),
         REDIS_URL=broker_url,
         CELERY_TASK_DEFAULT_QUEUE=queue,
+        # Files the worker writes (reports) must land where this process reads them.
+        FLIPSIDE_MEDIA_ROOT=str(settings.MEDIA_ROOT),
     )
     if smtp is not None:
         env.update(EMAIL_HOST=smtp.host, EMAIL_PORT=str(smtp.port))
