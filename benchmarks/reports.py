@@ -18,13 +18,14 @@ import time
 import tracemalloc
 import uuid
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._django import benchmark_database
 
 
-def _populate(participants: int, sessions: int, seed: int = 7) -> tuple[object, object, object]:
+def _populate(participants: int, sessions: int, seed: int = 7) -> tuple[Any, Any, Any]:
     from django.utils import timezone
     from django_scopes import scopes_disabled
 

@@ -13,7 +13,9 @@ from programmes.models import Programme
 
 class ReportOrderForm(forms.Form):
     # The view supplies the organisation's programmes (see __init__).
-    programme = forms.ModelChoiceField(queryset=None, label=_("Programme"))
+    programme: forms.ModelChoiceField[Programme] = forms.ModelChoiceField(
+        queryset=None, label=_("Programme")
+    )
     period_start = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -218,9 +218,10 @@ def app_sends_to_worker(tmp_path: Path, **worker_kwargs: Any) -> Iterator[Worker
         # The app caches its connection pool, producer pool, queues and router; all were
         # built from the old configuration.
         app.close()
-        app.amqp._producer_pool = None
+        amqp: Any = app.amqp
+        amqp._producer_pool = None
         for cached in ("queues", "default_queue", "router", "_rtable"):
-            app.amqp.__dict__.pop(cached, None)
+            amqp.__dict__.pop(cached, None)
 
     with celery_worker(tmp_path, **worker_kwargs) as (worker, _producer):
         forget_connections()
