@@ -10,6 +10,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
@@ -207,37 +208,42 @@ def _funnel(programme: Programme, scope: Scope) -> list[FunnelStage]:
 def _weeks(
     programme: Programme, scope: Scope, pairs_live: int
 ) -> tuple[list[WeekFigures], dict[str, int], float]:
-    sessions = _sessions(programme, scope)
-    by_week = (
-        sessions.annotate(week=TruncWeek("starts_at"))
-        .values("week")
-        .annotate(
-            planned=Count("id", filter=Q(status__in=["proposed", "scheduled", "held", "no_show"])),
-            held=Count("id", filter=Q(status="held")),
-        )
-        .order_by("week")
+    # One scan of the sessions, grouped by week, status and who cancelled: the weekly series
+    # and the programme totals are both sums of these few rows.
+    rows = (
+        _sessions(programme, scope)
+        .annotate(week=TruncWeek("starts_at"))
+        .values("week", "status", "cancelled_by")
+        .annotate(n=Count("id"), minutes=Sum("actual_minutes"))
+        .order_by()
     )
-    totals = sessions.aggregate(
-        upcoming=Count("id", filter=Q(status__in=["proposed", "scheduled"])),
-        held=Count("id", filter=Q(status="held")),
-        no_show=Count("id", filter=Q(status="no_show")),
-        cancelled_mentor=Count("id", filter=Q(status="cancelled", cancelled_by="mentor")),
-        cancelled_mentee=Count("id", filter=Q(status="cancelled", cancelled_by="mentee")),
-        minutes=Sum("actual_minutes", filter=Q(status="held")),
+    planned_statuses = {"proposed", "scheduled", "held", "no_show"}
+    per_week: dict[dt.date, list[int]] = defaultdict(lambda: [0, 0])
+    totals = dict.fromkeys(
+        ("upcoming", "held", "no_show", "cancelled_mentor", "cancelled_mentee"), 0
     )
+    minutes = 0
+    for row in rows:
+        status, n = row["status"], row["n"]
+        week = row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"]
+        if status in planned_statuses:
+            per_week[week][0] += n
+        if status == "held":
+            per_week[week][1] += n
+            totals["held"] += n
+            minutes += row["minutes"] or 0
+        elif status in ("proposed", "scheduled"):
+            totals["upcoming"] += n
+        elif status == "no_show":
+            totals["no_show"] += n
+        elif status == "cancelled" and row["cancelled_by"] in ("mentor", "mentee"):
+            totals[f"cancelled_{row['cancelled_by']}"] += n
     per_week_target = pairs_live * 7 / cadence_interval(programme).days if pairs_live else 0.0
     weeks = [
-        WeekFigures(
-            week_start=row["week"].date() if isinstance(row["week"], dt.datetime) else row["week"],
-            planned=row["planned"],
-            held=row["held"],
-            target=round(per_week_target, 1),
-        )
-        for row in by_week
-        if row["week"] is not None
+        WeekFigures(week, planned, held, round(per_week_target, 1))
+        for week, (planned, held) in sorted(per_week.items())
     ]
-    hours = (totals.pop("minutes") or 0) / 60
-    return weeks, totals, hours
+    return weeks, totals, minutes / 60
 
 
 def _stalled(programme: Programme, scope: Scope, now: dt.datetime) -> tuple[int, int]:
@@ -297,36 +303,54 @@ def _outcomes(programme: Programme, scope: Scope) -> list[TopicOutcome]:
             organisation=programme.organisation,
             participant__in=_participants(programme, scope).filter(role="mentee"),
         )
-        .values("participant_id", "topic_id", "topic__name", "level")
+        .values(
+            w_participant=F("participant_id"),
+            w_topic=F("topic_id"),
+            w_name=F("topic__name"),
+            w_level=F("level"),
+        )
         .order_by()
     )
-    reached_rows = (
+    reached = (
         SessionTopic.objects.filter(
             _session_q(programme, scope, "session__"),
             organisation=programme.organisation,
             session__status="held",
             reached_level__isnull=False,
         )
-        .values(mentee_ref=F("session__pairing__mentee_id"), topic_ref=F("topic_id"))
-        .annotate(best=Max("reached_level"))
+        .values(r_mentee=F("session__pairing__mentee_id"), r_topic=F("topic_id"))
+        .annotate(r_best=Max("reached_level"))
         .order_by()
     )
-    best = {(row["mentee_ref"], row["topic_ref"]): row["best"] for row in reached_rows}
-    per_topic: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for row in wanted:
-        before = row["level"] - 1
-        after = max(before, best.get((row["participant_id"], row["topic_id"]), before))
-        per_topic[row["topic__name"]].append((before, after))
+    wanted_sql, wanted_params = wanted.query.sql_with_params()
+    reached_sql, reached_params = reached.query.sql_with_params()
+    # Both halves are compiled by the ORM (tenant filters included); only the join of the two
+    # derived tables is written here, so the database returns one row per (topic, level, best)
+    # instead of one per mentee and topic.
+    sql = (
+        f"SELECT w.w_name, w.w_level, r.r_best, COUNT(*) FROM ({wanted_sql}) w "  # noqa: S608
+        f"LEFT JOIN ({reached_sql}) r "
+        "ON r.r_mentee = w.w_participant AND r.r_topic = w.w_topic "
+        "GROUP BY w.w_name, w.w_level, r.r_best"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*wanted_params, *reached_params))
+        rows = cursor.fetchall()
+    per_topic: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
+    for name, level, best, count in rows:
+        before = level - 1
+        per_topic[name].append((before, max(before, best or 0), count))
     outcomes = []
     for name in sorted(per_topic):
-        pairs = per_topic[name]
+        groups = per_topic[name]
+        mentees = sum(count for _, _, count in groups)
         outcomes.append(
             TopicOutcome(
                 topic=name,
-                mentees=len(pairs),
-                mean_before=round(sum(b for b, _ in pairs) / len(pairs), 2),
-                mean_after=round(sum(a for _, a in pairs) / len(pairs), 2),
-                improved=sum(1 for b, a in pairs if a > b),
+                mentees=mentees,
+                mean_before=round(sum(b * c for b, _, c in groups) / mentees, 2),
+                mean_after=round(sum(a * c for _, a, c in groups) / mentees, 2),
+                improved=sum(c for b, a, c in groups if a > b),
             )
         )
     return outcomes
