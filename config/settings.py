@@ -202,6 +202,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.send_pending_emails",
         "schedule": env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=5),
     },
+    # Reminders are rows swept here (never far-future countdowns); dedup keys make it safe.
+    "sweep-session-reminders": {
+        "task": "sessions.sweep_reminders",
+        "schedule": env_int("SESSION_REMINDER_SWEEP_SECONDS", 300, minimum=30),
+    },
     # Daily, so a missed run catches up; the report's unique month key makes it once a month.
     "schedule-monthly-reports": {
         "task": "reports.schedule_monthly_reports",

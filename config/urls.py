@@ -25,6 +25,8 @@ urlpatterns = [
         name="organisation-create",
     ),
     path("o/<slug:org_slug>/", include(tenant_patterns)),
-    # Token-authenticated pages outside any organisation path: the emailed invitation link.
+    # Token-authenticated pages outside any organisation path: the emailed invitation link
+    # and each person's private calendar feed.
     path("", include("programmes.public_urls")),
+    path("calendar/", include("sessions.feed_urls")),
 ]

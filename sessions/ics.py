@@ -1,0 +1,154 @@
+"""iCalendar (RFC 5545) for sessions: invitations (RFC 5546 iTIP), downloads and feeds.
+
+One session is one VEVENT whose UID never changes; SEQUENCE is the session's `sequence`,
+raised by the services on every change sent to the attendees. Times carry the session's
+TZID with a matching VTIMEZONE generated from zoneinfo. Private notes never appear here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from icalendar import Calendar, Event, vCalAddress
+from icalendar.enums import STATUS
+
+from programmes.models import Level
+from sessions.models import MentoringSession
+
+PRODID = "-//Flipside//Mentoring sessions//EN"
+REQUEST = "REQUEST"
+CANCEL = "CANCEL"
+PUBLISH = "PUBLISH"
+
+_EVENT_STATUS = {
+    MentoringSession.Status.PROPOSED: STATUS.TENTATIVE,
+    MentoringSession.Status.SCHEDULED: STATUS.CONFIRMED,
+    MentoringSession.Status.HELD: STATUS.CONFIRMED,
+    MentoringSession.Status.NO_SHOW: STATUS.CONFIRMED,
+    MentoringSession.Status.CANCELLED: STATUS.CANCELLED,
+    MentoringSession.Status.DECLINED: STATUS.CANCELLED,
+}
+
+
+def session_url(session: MentoringSession) -> str:
+    """Return the absolute link to the session's page."""
+    path = reverse(
+        "session-detail",
+        kwargs={"org_slug": session.organisation.slug, "session_id": session.pk},
+    )
+    return settings.SITE_URL + path
+
+
+def _partstat(session: MentoringSession, role: str) -> str:
+    status = session.status
+    if status == MentoringSession.Status.CANCELLED:
+        return "DECLINED" if session.cancelled_by == role else "ACCEPTED"
+    if status == MentoringSession.Status.DECLINED:
+        return "ACCEPTED" if session.proposed_by == role else "DECLINED"
+    if status == MentoringSession.Status.PROPOSED and session.proposed_by != role:
+        return "NEEDS-ACTION"
+    return "ACCEPTED"
+
+
+def _description(session: MentoringSession) -> str:
+    lines: list[str] = []
+    if session.agenda:
+        lines += [session.agenda, ""]
+    topics = list(session.topics.all())
+    if topics:
+        lines.append(_("Topics:"))
+        for item in topics:
+            level = f" ({Level(item.planned_level).label})" if item.planned_level else ""
+            lines.append(f"- {item.topic.name}{level}")
+        lines.append("")
+    resources = [link.resource for link in session.resource_links.all()]
+    if resources:
+        lines.append(_("To look at before the session:"))
+        lines += [
+            f"- {resource.title}" + (f" {resource.url}" if resource.url else "")
+            for resource in resources
+        ]
+        lines.append("")
+    ended = (MentoringSession.Status.CANCELLED, MentoringSession.Status.DECLINED)
+    if session.status in ended and session.cancel_reason:
+        lines += [_("Reason: %(reason)s") % {"reason": session.cancel_reason}, ""]
+    lines.append(session_url(session))
+    return "\n".join(lines)
+
+
+def session_event(session: MentoringSession, *, stamp: dt.datetime | None = None) -> Event:
+    """Return the VEVENT of one session (ORGANIZER: the mentor; ATTENDEEs: both people)."""
+    mentor = session.pairing.mentor.member
+    mentee = session.pairing.mentee.member
+    zone = ZoneInfo(session.timezone)
+    organizer = vCalAddress.new(mentor.email, cn=mentor.full_name)
+    attendees = [
+        vCalAddress.new(
+            mentee.email,
+            cn=mentee.full_name,
+            role="REQ-PARTICIPANT",
+            partstat=_partstat(session, "mentee"),
+            rsvp=False,  # answers are given in Flipside, not by calendar replies
+        ),
+        vCalAddress.new(
+            mentor.email,
+            cn=mentor.full_name,
+            role="CHAIR",
+            partstat=_partstat(session, "mentor"),
+            rsvp=False,
+        ),
+    ]
+    return Event.new(
+        uid=session.ics_uid,
+        sequence=session.sequence,
+        stamp=stamp or dt.datetime.now(dt.UTC),
+        created=session.created_at,
+        last_modified=session.updated_at,
+        start=session.starts_at.astimezone(zone),
+        end=session.ends_at.astimezone(zone),
+        summary=_("Reverse mentoring: %(mentor)s & %(mentee)s")
+        % {"mentor": mentor.full_name, "mentee": mentee.full_name},
+        location=session.location or None,
+        description=_description(session),
+        url=session_url(session),
+        status=_EVENT_STATUS[MentoringSession.Status(session.status)],
+        organizer=organizer,
+        attendees=attendees,
+    )
+
+
+def _calendar(events: Sequence[Event], *, method: str | None, name: str | None = None) -> Calendar:
+    calendar = Calendar.new(prodid=PRODID, method=method, name=name, subcomponents=list(events))
+    # A calendar-level UID (RFC 7986) adds nothing to an invitation and confuses old clients.
+    calendar.pop("UID", None)
+    starts = [event.start for event in events]
+    if starts:
+        # VTIMEZONE observances only for the years in use keeps the file small.
+        first = dt.date(min(s.year for s in starts) - 1, 1, 1)
+        last = dt.date(max(s.year for s in starts) + 2, 1, 1)
+        calendar.add_missing_timezones(first_date=first, last_date=last)
+    return calendar
+
+
+def invitation_ics(session: MentoringSession, *, method: str) -> bytes:
+    """Return an iTIP message (REQUEST or CANCEL) for one session."""
+    return _calendar([session_event(session)], method=method).to_ical()
+
+
+def download_ics(session: MentoringSession) -> bytes:
+    """Return a one-event calendar to import (METHOD:PUBLISH)."""
+    return _calendar([session_event(session)], method=PUBLISH).to_ical()
+
+
+def feed_ics(sessions: Iterable[MentoringSession], *, name: str) -> bytes:
+    """Return a subscription feed (no METHOD) of the given sessions."""
+    now = dt.datetime.now(dt.UTC)
+    calendar = _calendar([session_event(s, stamp=now) for s in sessions], method=None, name=name)
+    calendar.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("X-PUBLISHED-TTL", dt.timedelta(hours=1))
+    return calendar.to_ical()
