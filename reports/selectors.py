@@ -20,11 +20,8 @@ from matching.models import Pairing
 from organisations.models import Organisation
 from programmes.models import Level, Participant, ParticipantTopic, Programme
 from reports.models import Report
+from sessions import policy
 from sessions.models import MentoringSession, SessionTopic
-
-# A pair is stalled when no session was held for longer than the cadence plus this margin.
-STALL_MARGIN = dt.timedelta(days=7)
-DAYS_PER_MONTH = 30.44
 
 
 @dataclass(frozen=True)
@@ -166,12 +163,6 @@ def _pairings(programme: Programme, scope: Scope) -> QuerySet[Pairing]:
     return pairings
 
 
-def cadence_interval(programme: Programme) -> dt.timedelta:
-    """Return the expected time between two sessions of a pair."""
-    days = 7.0 if programme.cadence_unit == Programme.CadenceUnit.WEEK else DAYS_PER_MONTH
-    return dt.timedelta(days=days * programme.cadence_every)
-
-
 def _funnel(programme: Programme, scope: Scope) -> list[FunnelStage]:
     live = Pairing.LIVE_STATUSES
     enrolled = Participant.Status.ENROLLED
@@ -238,7 +229,7 @@ def _weeks(
             totals["no_show"] += n
         elif status == "cancelled" and row["cancelled_by"] in ("mentor", "mentee"):
             totals[f"cancelled_{row['cancelled_by']}"] += n
-    per_week_target = pairs_live * 7 / cadence_interval(programme).days if pairs_live else 0.0
+    per_week_target = pairs_live * 7 / policy.cadence_days(programme)
     weeks = [
         WeekFigures(week, planned, held, round(per_week_target, 1))
         for week, (planned, held) in sorted(per_week.items())
@@ -247,19 +238,21 @@ def _weeks(
 
 
 def _stalled(programme: Programme, scope: Scope, now: dt.datetime) -> tuple[int, int]:
-    cutoff = now - cadence_interval(programme) - STALL_MARGIN
+    # The sessions app defines "stalled" (sessions.policy); this counts the same pairs in SQL.
+    cutoff = now - policy.stalled_after(programme)
+    programme_start = dt.datetime.combine(programme.starts_on, dt.time(), tzinfo=dt.UTC)
+    never_held_stalled = Q(last_held__isnull=True) & (
+        Q(accepted_at__lt=cutoff) | Q(accepted_at__isnull=True, created_at__lt=cutoff)
+    )
+    stalled = Q(last_held__lt=cutoff) | never_held_stalled
+    if programme.status != Programme.Status.RUNNING or programme_start >= cutoff:
+        stalled = Q(pk__in=[])
     pairs = (
         _pairings(programme, scope)
         .filter(status__in=Pairing.SCHEDULABLE_STATUSES)
         .annotate(last_held=Max("sessions__starts_at", filter=Q(sessions__status="held")))
     )
-    row = pairs.aggregate(
-        live=Count("id"),
-        stalled=Count(
-            "id",
-            filter=Q(last_held__lt=cutoff) | Q(last_held__isnull=True, accepted_at__lt=cutoff),
-        ),
-    )
+    row = pairs.aggregate(live=Count("id"), stalled=Count("id", filter=stalled))
     return row["live"], row["stalled"]
 
 

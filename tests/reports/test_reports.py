@@ -254,3 +254,26 @@ def test_my_progress_shows_mentee_sessions_and_levels(cast: Cast) -> None:
 def test_my_progress_of_someone_without_programme_is_empty(cast: Cast, bob_client: Client) -> None:
     response = bob_client.get(reverse("my-progress", kwargs={"org_slug": "org-a"}))
     assert "You are not taking part in a programme yet." in response.content.decode()
+
+
+def test_stalled_pairs_agree_with_the_sessions_overview(cast: Cast) -> None:
+    from sessions.selectors.overview import programme_session_overview
+
+    programme = ProgrammeFactory.create(
+        organisation=cast.org_a,
+        status="running",
+        starts_on=timezone.localdate() - dt.timedelta(days=200),
+    )
+    long_ago = timezone.now() - dt.timedelta(days=90)
+    PairingFactory.create(programme=programme, accepted_at=long_ago)  # never met: stalled
+    recent = PairingFactory.create(programme=programme, accepted_at=long_ago)
+    MentoringSessionFactory.create(
+        pairing=recent,
+        starts_at=timezone.now() - dt.timedelta(days=3),
+        ends_at=timezone.now() - dt.timedelta(days=3) + dt.timedelta(hours=1),
+        status=MentoringSession.Status.HELD,
+    )
+    with scope(organisation=cast.org_a):
+        health = programme_health(organisation=cast.org_a, programme=programme)
+        overview = programme_session_overview(organisation=cast.org_a, programme=programme)
+    assert health.pairs_stalled == len(overview.stalled) == 1
