@@ -11,6 +11,7 @@ NAV_SECTIONS = (
     ("organisation-home", "home"),
     ("my-programmes", "mine"),
     ("participant-", "mine"),
+    ("pairing-", "pairing"),
     ("member-", "members"),
     ("directory-", "members"),
     ("topic-", "topics"),

@@ -229,6 +229,7 @@ def _start_running_checks(programme: Programme, figures: ProgrammeFigures) -> li
                 figures.pairings_accepted,
             )
             % {"n": figures.pairings_accepted},
+            fix_url_name="match-home",
         )
     ]
 

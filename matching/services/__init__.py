@@ -1,0 +1,1 @@
+"""Writes of the matching app: runs (start, execute, adjust, publish) and pairings."""
