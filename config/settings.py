@@ -207,12 +207,21 @@ CELERY_BEAT_SCHEDULE = {
         "task": "sessions.sweep_reminders",
         "schedule": env_int("SESSION_REMINDER_SWEEP_SECONDS", 300, minimum=30),
     },
+    # Eligibility for new held sessions, then shuffled release of pending ratings.
+    "sweep-feedback": {
+        "task": "feedback.sweep",
+        "schedule": env_int("FEEDBACK_SWEEP_SECONDS", 600, minimum=60),
+    },
     # Daily, so a missed run catches up; the report's unique month key makes it once a month.
     "schedule-monthly-reports": {
         "task": "reports.schedule_monthly_reports",
         "schedule": crontab(hour=6, minute=0),
     },
 }
+
+# Feedback: the key that seals rating fields and derives rater keys. Kept apart from
+# SECRET_KEY so that rotating the session secret does not make sealed ratings unreadable.
+FEEDBACK_SECRET = env_str("FEEDBACK_SECRET", default="", required=IS_PRODUCTION)
 
 # django-scopes: tenant queries outside an active scope raise (fail closed).
 SCOPES_DISABLED = False

@@ -1,6 +1,20 @@
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from feedback import views
 
 # Tenant URLs of this app; mounted under /o/<org_slug>/ by config/urls.py.
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("feedback/", views.feedback_home, name="feedback-home"),
+    path("feedback/rate/<uuid:eligibility_id>/", views.rating_create, name="feedback-rate"),
+    path("feedback/withdraw/", views.rating_withdraw, name="feedback-withdraw"),
+    path("feedback/thank/<uuid:pairing_id>/", views.thank_you_create, name="feedback-thank"),
+    path("feedback/mentoring/", views.mentor_feedback, name="feedback-mentor"),
+    path(
+        "feedback/programmes/<uuid:programme_id>/",
+        views.programme_feedback,
+        name="feedback-programme",
+    ),
+    path("feedback/settings/", views.feedback_settings, name="feedback-settings"),
+]

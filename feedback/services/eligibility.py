@@ -1,0 +1,92 @@
+"""Who may rate which held session: the sweep and the invitation email."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+
+from feedback.emails import feedback_email_enqueue
+from feedback.models import RatingEligibility
+from feedback.services.common import INVITE_WINDOW, SWEEP_CHUNK, absolute_url
+from organisations.models import Organisation
+from sessions.models import MentoringSession
+
+
+def rateable_sessions_q() -> Q:
+    """Sessions that count as held: logged held, confirmed by the mentee or the grace period."""
+    return Q(status=MentoringSession.Status.HELD, confirmed_at__isnull=False)
+
+
+def eligibility_sweep(
+    *,
+    organisation: Organisation,
+    now: dt.datetime | None = None,
+    chunk_size: int = SWEEP_CHUNK,
+    invite: bool = True,
+) -> int:
+    """Create the missing eligibilities of held, confirmed sessions and invite their mentees.
+
+    Idempotent: the unique (member, session) pair and the outbox dedup key make a second run
+    insert nothing. `invite=False` (demo data) creates them without emails. Returns how many
+    eligibilities were created.
+    """
+    now = now or timezone.now()
+    existing = RatingEligibility.objects.filter(
+        organisation=organisation,
+        session=OuterRef("pk"),
+        member=OuterRef("pairing__mentee__member"),
+    )
+    created = 0
+    after = Q()
+    while True:
+        sessions = list(
+            MentoringSession.objects.filter(organisation=organisation)
+            .filter(rateable_sessions_q(), after)
+            .filter(~Exists(existing))
+            .select_related("programme", "pairing__mentor__member", "pairing__mentee__member")
+            .order_by("starts_at", "pk")[:chunk_size]
+        )
+        if not sessions:
+            return created
+        # Keyset cursor: each chunk starts after the last one, so the loop always ends.
+        last = sessions[-1]
+        after = Q(starts_at__gt=last.starts_at) | Q(starts_at=last.starts_at, pk__gt=last.pk)
+        with transaction.atomic():
+            rows = RatingEligibility.objects.bulk_create(
+                [
+                    RatingEligibility(
+                        organisation=organisation,
+                        member=session.pairing.mentee.member,
+                        session=session,
+                    )
+                    for session in sessions
+                ],
+                ignore_conflicts=True,
+            )
+            created += len(rows)
+            for session in sessions:
+                if invite and session.starts_at >= now - INVITE_WINDOW:
+                    _invite(organisation, session)
+        if len(sessions) < chunk_size:
+            return created
+
+
+def _invite(organisation: Organisation, session: MentoringSession) -> None:
+    mentee = session.pairing.mentee.member
+    if not mentee.is_active or not mentee.email:
+        return
+    feedback_email_enqueue(
+        "rating_invitation",
+        {
+            "session": session,
+            "mentor": session.pairing.mentor.member,
+            "feedback_url": absolute_url(reverse("feedback-home", args=[organisation.slug])),
+        },
+        recipient=mentee,
+        organisation=organisation,
+        dedup_key=f"feedback:invite:{session.pk}:{mentee.pk}",
+    )
