@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from reports.charts import Series, bar_chart, hbar_chart
 from reports.selectors import ProgrammeHealth
+
+SCORES = (
+    ("clarity", gettext_lazy("Clarity")),
+    ("usefulness", gettext_lazy("Useful for my work")),
+    ("pace", gettext_lazy("Pace adapted to me")),
+    ("confidence", gettext_lazy("Confidence gained")),
+)
 
 
 def dashboard_charts(health: ProgrammeHealth) -> dict[str, SafeString]:
@@ -41,6 +49,13 @@ def dashboard_charts(health: ProgrammeHealth) -> dict[str, SafeString]:
             ],
         ),
     }
+    overall = health.feedback.overall if health.feedback else None
+    if overall is not None and overall.scores is not None:
+        charts["satisfaction"] = hbar_chart(
+            title=_("Satisfaction, mean of 1 to 5"),
+            description=_("Released anonymous ratings only; the table below has the figures."),
+            rows=[(str(label), round(overall.scores.means[name], 2)) for name, label in SCORES],
+        )
     if health.outcomes:
         charts["outcomes"] = bar_chart(
             title=_("Mentees' level per topic, before and after"),

@@ -78,11 +78,64 @@ def _rows(h: ProgrammeHealth) -> Iterator[Row]:
         yield Row("Mentee outcomes", "Mean level before", outcome.topic, f"{outcome.mean_before:g}")
         yield Row("Mentee outcomes", "Mean level after", outcome.topic, f"{outcome.mean_after:g}")
         yield Row("Mentee outcomes", "Mentees who progressed", outcome.topic, str(outcome.improved))
+    yield from _feedback_rows(h)
     yield Row("Mentor retention", "Mentors", "", str(h.mentors_total))
     yield Row(
         "Mentor retention", "Mentoring again in a later programme", "", str(h.mentors_retained)
     )
     yield Row("Mentor retention", "Retention rate", "", _pct(h.retention_rate))
+
+
+FEEDBACK_SECTION = "Satisfaction (anonymous feedback)"
+WITHHELD = "withheld: not enough ratings to keep them anonymous"
+SCORE_LABELS = {
+    "clarity": "Clarity",
+    "usefulness": "Usefulness for my work",
+    "pace": "Pace adapted to me",
+    "confidence": "Confidence gained",
+}
+
+
+def _feedback_rows(h: ProgrammeHealth) -> Iterator[Row]:
+    # Only what the feedback job released is copied here, cell by cell: a report never
+    # computes a rating figure of its own, nor one cell from others.
+    cells = h.feedback_cells()
+    if not cells:
+        yield Row(FEEDBACK_SECTION, "Released figures", "", "none yet", "ratings")
+        return
+    for cell in cells:
+        where = (
+            "whole programme"
+            if cell.dimension == "overall"
+            else (f"{cell.dimension}: {cell.label or cell.value}")
+        )
+        if cell.scores is None:
+            yield Row(FEEDBACK_SECTION, "Scores", where, WITHHELD, "ratings")
+        else:
+            yield Row(FEEDBACK_SECTION, "Raters", where, str(cell.scores.n_raters), "ratings")
+            for name, label in SCORE_LABELS.items():
+                mean = cell.scores.means.get(name)
+                if mean is not None:
+                    yield Row(
+                        FEEDBACK_SECTION, f"{label} (mean of 1-5)", where, f"{mean:.2f}", "ratings"
+                    )
+        if cell.recommend is None:
+            yield Row(FEEDBACK_SECTION, "Would recommend", where, WITHHELD, "ratings")
+        else:
+            yield Row(
+                FEEDBACK_SECTION,
+                "Would recommend (NPS)",
+                where,
+                f"{cell.recommend.nps:.0f}",
+                "ratings",
+            )
+            yield Row(
+                FEEDBACK_SECTION,
+                "Promoters (9-10)",
+                where,
+                f"{cell.recommend.promoters_pct:.0f}%",
+                "ratings",
+            )
 
 
 def render_csv(rows: list[Row]) -> bytes:

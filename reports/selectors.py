@@ -16,6 +16,8 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from feedback.releases import CellView, ReleasedFeedback
+from feedback.selectors import released_programme_feedback
 from matching.models import Pairing
 from organisations.models import Organisation
 from programmes.models import Level, Participant, ParticipantTopic, Programme
@@ -99,6 +101,30 @@ class ProgrammeHealth:
     outcomes: list[TopicOutcome] = field(default_factory=list)
     mentors_total: int = 0
     mentors_retained: int = 0
+    # Anonymous feedback exactly as last released by the feedback job (thresholds applied).
+    feedback: ReleasedFeedback | None = None
+
+    def feedback_cells(self) -> list[CellView]:
+        """Released feedback cells within the report's scope: the department or the period."""
+        if self.feedback is None:
+            return []
+        if self.scope.department:
+            return [
+                cell
+                for cell in self.feedback.breakdown("department")
+                if cell.value == self.scope.department or cell.label == self.scope.department
+            ]
+        if self.scope.period_start or self.scope.period_end:
+            start = f"{self.scope.period_start:%Y-%m}" if self.scope.period_start else ""
+            end = f"{self.scope.period_end:%Y-%m}" if self.scope.period_end else "9999-99"
+            return [c for c in self.feedback.breakdown("period") if start <= c.value <= end]
+        overall = self.feedback.overall
+        return [
+            *([overall] if overall else []),
+            *self.feedback.breakdown("department"),
+            *self.feedback.breakdown("topic"),
+            *self.feedback.breakdown("period"),
+        ]
 
     @property
     def training_rate(self) -> float | None:
@@ -396,6 +422,7 @@ def programme_health(
         outcomes=_outcomes(programme, scope),
         mentors_total=mentors_total,
         mentors_retained=mentors_retained,
+        feedback=released_programme_feedback(organisation=organisation, programme=programme),
     )
 
 
