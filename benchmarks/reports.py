@@ -146,10 +146,60 @@ def _populate(participants: int, sessions: int, seed: int = 7) -> tuple[Any, Any
     return org, programme, admin
 
 
+def _pending_ratings(org: Any, programme: Any, count: int, seed: int = 11) -> None:
+    """Submitted ratings as the rating service writes them (sealed), spread over mentors."""
+    from django_scopes import scopes_disabled
+
+    from feedback.models import PendingRating
+    from feedback.sealing import LARGE_PAD, pending_receipt_hash, rater_key, receipt_code_new, seal
+    from matching.models import Pairing
+
+    rng = random.Random(seed)
+    with scopes_disabled():
+        pairs = list(
+            Pairing.objects.filter(programme=programme).values_list(
+                "mentor__member_id", "mentee__member_id", "mentee__member__department"
+            )
+        )
+        topics = [str(t) for t in _topic_ids(org)]
+        rows = []
+        for index in range(count):
+            mentor_id, mentee_id, department = pairs[index % len(pairs)]
+            payload = {
+                "rater": rater_key(organisation_id=org.pk, member_id=mentee_id),
+                "department": department,
+                "topic": rng.choice(topics),
+                "scores": {
+                    n: rng.randint(2, 5) for n in ("clarity", "usefulness", "pace", "confidence")
+                },
+                "recommend": rng.randint(5, 10),
+                "comment": "",
+            }
+            rows.append(
+                PendingRating(
+                    organisation=org,
+                    programme=programme,
+                    mentor_id=mentor_id,
+                    period=f"2026-{rng.randint(1, 10):02d}",
+                    release_after=dt.date(2026, 11, 1),
+                    sealed=seal(payload, min_size=LARGE_PAD),
+                    receipt_hash=pending_receipt_hash(receipt_code_new()),
+                )
+            )
+        PendingRating.objects.bulk_create(rows, batch_size=2000)
+
+
+def _topic_ids(org: Any) -> list[Any]:
+    from programmes.models import Topic
+
+    return list(Topic.objects.filter(organisation=org).values_list("id", flat=True))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--participants", type=int, default=10_000)
     parser.add_argument("--sessions", type=int, default=100_000)
+    parser.add_argument("--ratings", type=int, default=50_000)
     parser.add_argument("--dashboard-runs", type=int, default=15)
     args = parser.parse_args()
     with benchmark_database("flipside_bench_reports") as label:
@@ -164,6 +214,21 @@ def main() -> None:
 
         started = time.perf_counter()
         org, programme, admin = _populate(args.participants, args.sessions)
+        if args.ratings:
+            started = time.perf_counter()
+            _pending_ratings(org, programme, args.ratings)
+            print(
+                f"data: {args.ratings:,} submitted ratings ({time.perf_counter() - started:.1f} s)"
+            )
+            from feedback.services import feedback_process
+
+            with scope(organisation=org):
+                started = time.perf_counter()
+                done = feedback_process(organisation=org)
+                print(
+                    f"feedback release job (not part of the report): "
+                    f"{time.perf_counter() - started:.1f} s, {done}"
+                )
         if connection.vendor == "postgresql":
             # What autovacuum does after a bulk load: give the planner real statistics.
             with connection.cursor() as cursor:
