@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -50,6 +51,47 @@ def email_enqueue(
         raise
     send_outbound_email.delay_on_commit(str(email.pk))  # type: ignore[attr-defined]
     return email
+
+
+# Emails per send task for bulk producers: one SMTP connection serves a whole batch.
+SEND_BATCH_SIZE = 100
+
+
+def email_enqueue_bulk(rows: Sequence[OutboundEmail]) -> list[str]:
+    """Insert unsaved rows whose dedup key is new, queue their sending after commit; return ids.
+
+    For sweeps that produce thousands of emails: a set-based INSERT … ON CONFLICT DO NOTHING
+    (on the unique dedup key) and one SELECT telling which ids were really inserted, instead of
+    one `email_enqueue` per row.
+    """
+    from notifications.tasks import send_outbound_emails
+
+    if not rows:
+        return []
+    OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
+    # ON CONFLICT DO NOTHING reports nothing back: the ids generated here that exist now are
+    # exactly the rows this call inserted (a conflicting key keeps its older row and id).
+    inserted = [
+        str(pk)
+        for pk in OutboundEmail.objects.filter(pk__in=[row.pk for row in rows]).values_list(
+            "pk", flat=True
+        )
+    ]
+    for start in range(0, len(inserted), SEND_BATCH_SIZE):
+        send_outbound_emails.delay_on_commit(  # type: ignore[attr-defined]
+            inserted[start : start + SEND_BATCH_SIZE]
+        )
+    return inserted
+
+
+def email_send_batch(*, email_ids: Sequence[str]) -> int:
+    """Send several outbox rows over one SMTP connection; rows claimed elsewhere are skipped."""
+    sent = 0
+    connection = get_connection()
+    with connection:
+        for email_id in email_ids:
+            sent += email_send(email_id=email_id, connection=connection)
+    return sent
 
 
 def email_enqueue_message(

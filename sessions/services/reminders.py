@@ -27,13 +27,14 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from matching.models import Pairing
+from notifications.services import email_enqueue_bulk
 from organisations.models import Member, Organisation
 from programmes.models import Programme
 from sessions import policy
 from sessions.emails import RenderedEmail, render_email
 from sessions.ics import session_url
 from sessions.models import MentoringSession, ReminderSweep, SessionEvent
-from sessions.outbox import outbox_bulk_enqueue, outbox_row
+from sessions.outbox import outbox_row
 from sessions.selectors import (
     SESSION_RELATED,
     pairing_activity,
@@ -239,7 +240,7 @@ def _queue_session_chunk(
             rows.append(outbox_row(rendered, organisation_id=session.organisation_id))
     versions = {session.pk: getattr(session, session_pass.version) for session in chunk}
     with transaction.atomic():
-        inserted = outbox_bulk_enqueue(rows)
+        inserted = email_enqueue_bulk(rows)
         # The version each reminder was for, not F(version): a session changed since the
         # SELECT keeps an older marker and is reminded again for its new version.
         MentoringSession.objects.filter(pk__in=list(versions)).update(
@@ -425,7 +426,7 @@ def _queue_stalled_nudges(health: dict[Any, OrganisationHealth], now: dt.datetim
                 )
                 rows.append(outbox_row(rendered, organisation_id=entry.organisation.pk))
     with transaction.atomic():
-        return len(outbox_bulk_enqueue(rows))
+        return len(email_enqueue_bulk(rows))
 
 
 def _sessions_url(organisation: Organisation) -> str:
@@ -467,4 +468,4 @@ def _queue_digests(health: dict[Any, OrganisationHealth], now: dt.datetime, week
         )
         rows.append(outbox_row(rendered, organisation_id=entry.organisation.pk))
     with transaction.atomic():
-        return len(outbox_bulk_enqueue(rows))
+        return len(email_enqueue_bulk(rows))
