@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from feedback.charts import score_labels
+from feedback.disclosure import SCORE_NAMES
 from reports.charts import Series, bar_chart, hbar_chart
 from reports.selectors import ProgrammeHealth
 
-SCORES = (
-    ("clarity", gettext_lazy("Clarity")),
-    ("usefulness", gettext_lazy("Useful for my work")),
-    ("pace", gettext_lazy("Pace adapted to me")),
-    ("confidence", gettext_lazy("Confidence gained")),
-)
+
+def satisfaction_rows(health: ProgrammeHealth) -> list[tuple[str, float]]:
+    """Released mean per score question, labelled as the feedback pages label them."""
+    overall = health.feedback.overall if health.feedback else None
+    if overall is None or overall.scores is None:
+        return []
+    labels = score_labels()
+    return [(labels[name], round(overall.scores.means[name], 2)) for name in SCORE_NAMES]
 
 
 def dashboard_charts(health: ProgrammeHealth) -> dict[str, SafeString]:
@@ -49,12 +52,11 @@ def dashboard_charts(health: ProgrammeHealth) -> dict[str, SafeString]:
             ],
         ),
     }
-    overall = health.feedback.overall if health.feedback else None
-    if overall is not None and overall.scores is not None:
+    if rows := satisfaction_rows(health):
         charts["satisfaction"] = hbar_chart(
             title=_("Satisfaction, mean of 1 to 5"),
             description=_("Released anonymous ratings only; the table below has the figures."),
-            rows=[(str(label), round(overall.scores.means[name], 2)) for name, label in SCORES],
+            rows=rows,
         )
     if health.outcomes:
         charts["outcomes"] = bar_chart(

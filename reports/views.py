@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from organisations.tenancy import TenantRequest, tenant_view
-from reports.charts_context import dashboard_charts
+from reports.charts_context import dashboard_charts, satisfaction_rows
 from reports.forms import ReportOrderForm
 from reports.rendering import render_personal_summary
 from reports.selectors import (
@@ -81,7 +81,12 @@ def report_dashboard(request: TenantRequest, programme_id: UUID) -> HttpResponse
     """Show a programme's health: funnel, sessions, pairs, training, topics, outcomes."""
     programme = report_programme(organisation=request.organisation, programme_id=programme_id)
     health = programme_health(organisation=request.organisation, programme=programme)
-    context = {"health": health, "programme": programme, "charts": dashboard_charts(health)}
+    context = {
+        "health": health,
+        "programme": programme,
+        "charts": dashboard_charts(health),
+        "satisfaction": satisfaction_rows(health),
+    }
     return render(request, "reports/report_dashboard.html", context)
 
 

@@ -76,3 +76,15 @@ def test_department_report_withholds_a_small_department(cast: Cast) -> None:
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["section"] == FEEDBACK_SECTION]
     assert rows
     assert all(r["value"] in (WITHHELD, "none yet") for r in rows), rows
+
+
+def test_dashboard_shows_released_satisfaction_with_a_table(cast: Cast, alice_client: Any) -> None:
+    from django.urls import reverse
+
+    programme = running_programme(cast.org_a)
+    rated_mentor(cast.org_a, programme=programme, raters=6)
+    url = reverse("report-dashboard", kwargs={"org_slug": "org-a", "programme_id": programme.pk})
+    content = alice_client.get(url).content.decode()
+    assert "From 6 anonymous raters." in content
+    assert "Clarity" in content
+    assert "Not enough ratings yet" not in content
