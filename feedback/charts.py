@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from feedback.disclosure import SCORE_NAMES
-from feedback.releases import CellView, ReleasedFeedback
+from feedback.published import CellView, ReleasedFeedback
 from reports.charts import PALETTE, Series, bar_chart, hbar_chart
 
 

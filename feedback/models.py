@@ -115,7 +115,7 @@ class Rating(TenantModel):
         return f"rating {self.pk}"
 
 
-class FeedbackRelease(TenantModel):
+class PublishedView(TenantModel):
     """The last release of one view (a programme, or a mentor across programmes).
 
     Pages render `cells` (only figures that passed every disclosure rule); the release job
@@ -148,17 +148,17 @@ class FeedbackRelease(TenantModel):
             models.UniqueConstraint(
                 fields=["programme"],
                 condition=Q(kind="programme"),
-                name="feedback_release_one_per_programme",
+                name="published_view_one_per_programme",
             ),
             models.UniqueConstraint(
                 fields=["mentor"],
                 condition=Q(kind="mentor"),
-                name="feedback_release_one_per_mentor",
+                name="published_view_one_per_mentor",
             ),
             models.CheckConstraint(
                 condition=(Q(kind="programme", programme__isnull=False, mentor__isnull=True))
                 | Q(kind="mentor", mentor__isnull=False, programme__isnull=True),
-                name="feedback_release_names_its_view",
+                name="published_view_names_its_view",
             ),
         ]
 

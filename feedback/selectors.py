@@ -1,4 +1,4 @@
-"""Reads of the feedback app. Figures come only from stored releases (FeedbackRelease)."""
+"""Reads of the feedback app. Figures come only from stored releases (PublishedView)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from feedback.models import FeedbackRelease, RatingEligibility, ThankYouNote
-from feedback.releases import NO_VALUE, ReleasedFeedback, cells_from_json
+from feedback.models import PublishedView, RatingEligibility, ThankYouNote
+from feedback.published import NO_VALUE, ReleasedFeedback, cells_from_json
 from matching.models import Pairing
 from organisations.models import Member, Organisation
 from programmes.models import Participant, Programme, Topic
@@ -163,7 +163,7 @@ def _period_label(value: str) -> str:
         return value
 
 
-def _released(release: FeedbackRelease | None, labels: dict[tuple[str, str], str]) -> Any:
+def _released(release: PublishedView | None, labels: dict[tuple[str, str], str]) -> Any:
     if release is None or not release.cells:
         return None
     cells = cells_from_json(release.cells, labels)
@@ -185,7 +185,7 @@ def _released(release: FeedbackRelease | None, labels: dict[tuple[str, str], str
     )
 
 
-def _programme_labels(organisation: Organisation, release: FeedbackRelease) -> dict[Any, str]:
+def _programme_labels(organisation: Organisation, release: PublishedView) -> dict[Any, str]:
     labels: dict[tuple[str, str], str] = {("overall", "all"): _("All ratings")}
     topic_ids = [c["value"] for c in release.cells if c["dimension"] == "topic" and c["value"]]
     names = dict(
@@ -220,8 +220,8 @@ def released_programme_feedback(
     `scores`/`recommend`/`comments` are None when withheld (with a public reason). None when
     no release exists yet. Never computes anything: releases are made by the feedback job.
     """
-    release = FeedbackRelease.objects.filter(
-        organisation=organisation, kind=FeedbackRelease.Kind.PROGRAMME, programme=programme
+    release = PublishedView.objects.filter(
+        organisation=organisation, kind=PublishedView.Kind.PROGRAMME, programme=programme
     ).first()
     if release is None:
         return None
@@ -246,8 +246,8 @@ class MentorFeedback:
 
 def mentor_feedback(*, organisation: Organisation, member: Member) -> MentorFeedback:
     """Return the member's own mentor view; never anyone else's."""
-    release = FeedbackRelease.objects.filter(
-        organisation=organisation, kind=FeedbackRelease.Kind.MENTOR, mentor=member
+    release = PublishedView.objects.filter(
+        organisation=organisation, kind=PublishedView.Kind.MENTOR, mentor=member
     ).first()
     released = None
     if release is not None:

@@ -16,7 +16,7 @@ from django.db.models.functions import TruncWeek
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from feedback.releases import CellView, ReleasedFeedback
+from feedback.published import CellView, ReleasedFeedback
 from feedback.selectors import released_programme_feedback
 from matching.models import Pairing
 from organisations.models import Organisation
@@ -27,7 +27,7 @@ from sessions.models import MentoringSession, SessionTopic
 
 
 @dataclass(frozen=True)
-class Scope:
+class ReportScope:
     """Which part of a programme the figures cover."""
 
     period_start: dt.date | None = None
@@ -82,7 +82,7 @@ class TopicOutcome:
 @dataclass
 class ProgrammeHealth:
     programme: Programme
-    scope: Scope
+    scope: ReportScope
     generated_at: dt.datetime
     funnel: list[FunnelStage] = field(default_factory=list)
     weeks: list[WeekFigures] = field(default_factory=list)
@@ -155,7 +155,7 @@ def report_get(*, organisation: Organisation, report_id: object) -> Report:
     )
 
 
-def _session_q(programme: Programme, scope: Scope, prefix: str = "") -> Q:
+def _session_q(programme: Programme, scope: ReportScope, prefix: str = "") -> Q:
     """Conditions selecting the programme's sessions in scope, from any model joined to them."""
     q = Q(**{f"{prefix}programme": programme})
     if scope.period_start:
@@ -167,13 +167,13 @@ def _session_q(programme: Programme, scope: Scope, prefix: str = "") -> Q:
     return q
 
 
-def _sessions(programme: Programme, scope: Scope) -> QuerySet[MentoringSession]:
+def _sessions(programme: Programme, scope: ReportScope) -> QuerySet[MentoringSession]:
     return MentoringSession.objects.filter(
         _session_q(programme, scope), organisation=programme.organisation
     )
 
 
-def _participants(programme: Programme, scope: Scope) -> QuerySet[Participant]:
+def _participants(programme: Programme, scope: ReportScope) -> QuerySet[Participant]:
     participants = Participant.objects.filter(
         organisation=programme.organisation, programme=programme
     )
@@ -182,14 +182,14 @@ def _participants(programme: Programme, scope: Scope) -> QuerySet[Participant]:
     return participants
 
 
-def _pairings(programme: Programme, scope: Scope) -> QuerySet[Pairing]:
+def _pairings(programme: Programme, scope: ReportScope) -> QuerySet[Pairing]:
     pairings = Pairing.objects.filter(organisation=programme.organisation, programme=programme)
     if scope.department:
         pairings = pairings.filter(mentee__member__department=scope.department)
     return pairings
 
 
-def _funnel(programme: Programme, scope: Scope) -> list[FunnelStage]:
+def _funnel(programme: Programme, scope: ReportScope) -> list[FunnelStage]:
     live = Pairing.LIVE_STATUSES
     enrolled = Participant.Status.ENROLLED
     row = _participants(programme, scope).aggregate(
@@ -223,7 +223,7 @@ def _funnel(programme: Programme, scope: Scope) -> list[FunnelStage]:
 
 
 def _weeks(
-    programme: Programme, scope: Scope, pairs_live: int
+    programme: Programme, scope: ReportScope, pairs_live: int
 ) -> tuple[list[WeekFigures], dict[str, int], float]:
     # One scan of the sessions, grouped by week, status and who cancelled: the weekly series
     # and the programme totals are both sums of these few rows.
@@ -263,7 +263,7 @@ def _weeks(
     return weeks, totals, minutes / 60
 
 
-def _stalled(programme: Programme, scope: Scope, now: dt.datetime) -> tuple[int, int]:
+def _stalled(programme: Programme, scope: ReportScope, now: dt.datetime) -> tuple[int, int]:
     # The sessions app defines "stalled" (sessions.policy); this counts the same pairs in SQL.
     cutoff = now - policy.stalled_after(programme)
     programme_start = dt.datetime.combine(programme.starts_on, dt.time(), tzinfo=dt.UTC)
@@ -282,7 +282,7 @@ def _stalled(programme: Programme, scope: Scope, now: dt.datetime) -> tuple[int,
     return row["live"], row["stalled"]
 
 
-def _training(programme: Programme, scope: Scope) -> tuple[int, int]:
+def _training(programme: Programme, scope: ReportScope) -> tuple[int, int]:
     row = (
         _participants(programme, scope)
         .filter(role="mentor", status=Participant.Status.ENROLLED)
@@ -293,7 +293,7 @@ def _training(programme: Programme, scope: Scope) -> tuple[int, int]:
     return row["enrolled"], row["trained"]
 
 
-def _coverage(programme: Programme, scope: Scope) -> list[TopicCoverage]:
+def _coverage(programme: Programme, scope: ReportScope) -> list[TopicCoverage]:
     rows = (
         SessionTopic.objects.filter(
             _session_q(programme, scope, "session__"),
@@ -313,7 +313,7 @@ def _coverage(programme: Programme, scope: Scope) -> list[TopicCoverage]:
     return [TopicCoverage(name, sessions[name], reached[name]) for name in sessions]
 
 
-def _outcomes(programme: Programme, scope: Scope) -> list[TopicOutcome]:
+def _outcomes(programme: Programme, scope: ReportScope) -> list[TopicOutcome]:
     # "Before": a mentee asking for `discover` starts from nothing (0), `deepen` already
     # uses the tool (1), `exploit` uses it without its full potential (2).
     # "After": the highest level the mentor logged as reached in a held session.
@@ -375,7 +375,7 @@ def _outcomes(programme: Programme, scope: Scope) -> list[TopicOutcome]:
     return outcomes
 
 
-def _retention(programme: Programme, scope: Scope) -> tuple[int, int]:
+def _retention(programme: Programme, scope: ReportScope) -> tuple[int, int]:
     mentors = _participants(programme, scope).filter(
         role="mentor", status=Participant.Status.ENROLLED
     )
@@ -392,10 +392,10 @@ def _retention(programme: Programme, scope: Scope) -> tuple[int, int]:
 
 
 def programme_health(
-    *, organisation: Organisation, programme: Programme, scope: Scope | None = None
+    *, organisation: Organisation, programme: Programme, scope: ReportScope | None = None
 ) -> ProgrammeHealth:
     """Compute every figure of the dashboard and the reports in a fixed number of queries."""
-    scope = scope or Scope()
+    scope = scope or ReportScope()
     now = timezone.now()
     pairs_live, pairs_stalled = _stalled(programme, scope, now)
     weeks, totals, hours = _weeks(programme, scope, pairs_live)

@@ -20,7 +20,7 @@ from organisations.models import Member, Organisation
 from programmes.models import Programme
 from reports.models import Report
 from reports.rendering import render_csv, render_pdf, render_xlsx, report_rows
-from reports.selectors import Scope, programme_health
+from reports.selectors import ReportScope, programme_health
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def report_build(*, organisation: Organisation, report_id: str) -> Report | None
         health = programme_health(
             organisation=organisation,
             programme=report.programme,
-            scope=Scope(report.period_start, report.period_end, report.department),
+            scope=ReportScope(report.period_start, report.period_end, report.department),
         )
         rows = report_rows(health)
         _progress(report, 40, _("Writing the CSV and the spreadsheet"))

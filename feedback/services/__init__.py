@@ -4,8 +4,8 @@ The anonymity argument is in docs/feedback.md; the rules that matter here:
 - a submission is one conditional UPDATE of the eligibility and one INSERT of a sealed pending
   row; the two statements share no value, and nothing about the rating is logged (ratings.py);
 - pending rows become `Rating` rows only through `pending_release`, in shuffled batches, and
-  figures change only through `releases_refresh`, which applies feedback/disclosure.py
-  (release.py).
+  figures change only through `releases_refresh`, which applies feedback/disclosure/
+  (rating_release.py moves ratings, view_release.py publishes figures).
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from feedback.services.common import (
     period_of,
 )
 from feedback.services.eligibility import eligibility_sweep, rateable_sessions_q
+from feedback.services.rating_release import pending_release
 from feedback.services.ratings import RatingAnswers, rating_submit, rating_withdraw
-from feedback.services.release import feedback_process, pending_release, releases_refresh
 from feedback.services.thanks import thank_you_send, thresholds_update
+from feedback.services.view_release import feedback_process, releases_refresh
 
 __all__ = [
     "COMMENT_MAX_LENGTH",

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from feedback.demo import PAST_PROGRAMME
-from feedback.models import FeedbackRelease, PendingRating, Rating, RatingEligibility, ThankYouNote
+from feedback.models import PendingRating, PublishedView, Rating, RatingEligibility, ThankYouNote
 from organisations.demo import DEMO_PASSWORD
 from organisations.models import Organisation
 from programmes.models import Programme
@@ -30,7 +30,7 @@ def _state() -> tuple[int, int, int, int, list[tuple[int, str]]]:
             PendingRating.objects.count(),
             Rating.objects.count(),
             ThankYouNote.objects.count(),
-            sorted(FeedbackRelease.objects.values_list("seq", "fingerprint")),
+            sorted(PublishedView.objects.values_list("seq", "fingerprint")),
         )
 
 

@@ -28,10 +28,10 @@ from feedback.disclosure import (
     Release,
     ReleaseState,
     Thresholds,
-    _unsafe_blocks,
     compute_mentor_view,
     compute_release,
 )
+from feedback.disclosure.suppression import unsafe_blocks
 
 # Example counts, quoted in docs/anonymity.md: 2,400 random timelines (about 9,000 releases).
 PROGRAMME_TIMELINES = 1500
@@ -400,9 +400,9 @@ def test_moved_rating_does_not_count_as_a_change_of_the_sum() -> None:
     block_1 = {"mover": 1, "x": 5}
     block_2 = {"mover": (-1) % 2**128}
     # Each block moved by two raters, but block 1 + block 2 by x alone: both are unsafe.
-    assert _unsafe_blocks([block_1, block_2], k=2) == [0, 1]
-    assert _unsafe_blocks([block_1, {"y": 3}], k=2) == [1]
-    assert _unsafe_blocks([{"x": 1, "y": 2}, {}], k=2) == []
+    assert unsafe_blocks([block_1, block_2], k=2) == [0, 1]
+    assert unsafe_blocks([block_1, {"y": 3}], k=2) == [1]
+    assert unsafe_blocks([{"x": 1, "y": 2}, {}], k=2) == []
 
 
 # --- rule 4: comments --------------------------------------------------------------------------

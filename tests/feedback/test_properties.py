@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from feedback import services
-from feedback.models import FeedbackRelease, Rating
+from feedback.models import PublishedView, Rating
 from feedback.sealing import pending_receipt_hash, released_receipt_hash
 from sessions.models import MentoringSession
 from tests.factories import MemberFactory, OrganisationFactory
@@ -114,7 +114,7 @@ def _check(ledger: Ledger, organisation: Any, k: int, k_comments: int) -> None:
     for key, n in _released_truth(ledger, organisation).items():
         ledger.history[key].append(n)
     with scopes_disabled():
-        releases = list(FeedbackRelease.objects.filter(organisation=organisation))
+        releases = list(PublishedView.objects.filter(organisation=organisation))
     for release in releases:
         subject = str(release.programme_id or release.mentor_id)
         for cell in release.cells:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from feedback import services
-from feedback.models import FeedbackRelease, PendingRating, Rating
+from feedback.models import PendingRating, PublishedView, Rating
 from feedback.sealing import unseal
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -152,7 +152,7 @@ def test_views_hold_figures_until_k_new_raters(cast: Cast) -> None:
 
     assert _counts() == (0, 7)
     with scopes_disabled():
-        release = FeedbackRelease.objects.get(kind="mentor", mentor=built.mentor)
+        release = PublishedView.objects.get(kind="mentor", mentor=built.mentor)
     assert release.cells[0]["scores"]["n_raters"] == 5
     assert extra.receipts
 
@@ -165,12 +165,12 @@ def test_a_page_view_never_releases_new_figures(cast: Cast) -> None:
     with scope(organisation=cast.org_a):
         services.pending_release(organisation=cast.org_a)
     with scopes_disabled():
-        before = FeedbackRelease.objects.get(kind="mentor", mentor=built.mentor)
+        before = PublishedView.objects.get(kind="mentor", mentor=built.mentor)
 
     response = _mentor_client(built.mentor).get(reverse("feedback-mentor", args=["org-a"]))
 
     with scopes_disabled():
-        after = FeedbackRelease.objects.get(kind="mentor", mentor=built.mentor)
+        after = PublishedView.objects.get(kind="mentor", mentor=built.mentor)
         assert Rating.objects.count() == 10
     assert response.context["overall"].scores.n_raters == 5
     assert (after.seq, after.cells, after.released_at) == (
@@ -188,8 +188,8 @@ def test_programme_release_uses_the_programmes_threshold(cast: Cast) -> None:
     rated_mentor(cast.org_a, programme=pair.programme, raters=3)
 
     with scopes_disabled():
-        programme_view = FeedbackRelease.objects.get(kind="programme")
-        mentor_view = FeedbackRelease.objects.get(kind="mentor")
+        programme_view = PublishedView.objects.get(kind="programme")
+        mentor_view = PublishedView.objects.get(kind="mentor")
     assert programme_view.cells[0]["scores"]["n_raters"] == 3
     # The mentor's view uses the organisation's 5 (the stricter): still withheld.
     assert mentor_view.cells[0]["scores"] is None
@@ -198,13 +198,11 @@ def test_programme_release_uses_the_programmes_threshold(cast: Cast) -> None:
 def test_a_release_whose_state_cannot_be_read_is_left_as_it_was(cast: Cast) -> None:
     built = rated_mentor(cast.org_a, raters=5)
     with scopes_disabled():
-        FeedbackRelease.objects.filter(kind="mentor").update(
-            state_sealed="tampered", fingerprint=""
-        )
-        before = FeedbackRelease.objects.get(kind="mentor", mentor=built.mentor)
+        PublishedView.objects.filter(kind="mentor").update(state_sealed="tampered", fingerprint="")
+        before = PublishedView.objects.get(kind="mentor", mentor=built.mentor)
 
     rated_mentor(cast.org_a, mentor=built.mentor, programme=built.programme, raters=5)
 
     with scopes_disabled():
-        after = FeedbackRelease.objects.get(kind="mentor", mentor=built.mentor)
+        after = PublishedView.objects.get(kind="mentor", mentor=built.mentor)
     assert (after.seq, after.cells) == (before.seq, before.cells)

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from feedback.models import FeedbackRelease, ThankYouNote
+from feedback.models import PublishedView, ThankYouNote
 from feedback.selectors import released_programme_feedback
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -27,7 +27,7 @@ def test_released_programme_feedback_is_none_before_any_release(cast: Cast) -> N
 
     assert released is None
     with scopes_disabled():
-        assert not FeedbackRelease.objects.exists()  # reading never releases
+        assert not PublishedView.objects.exists()  # reading never releases
 
 
 def test_released_programme_feedback_gives_shown_figures_and_withholds_small_cells(

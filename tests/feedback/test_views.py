@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from feedback.models import FeedbackRelease
+from feedback.models import PublishedView
 from organisations.models import Member
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -166,7 +166,7 @@ def test_raising_the_threshold_withdraws_a_mentors_figures(
     cast.org_a.refresh_from_db()
     assert (cast.org_a.k_scores, cast.org_a.k_comments) == (6, 10)
     with scopes_disabled():
-        release = FeedbackRelease.objects.get(kind="mentor", mentor=built.mentor)
+        release = PublishedView.objects.get(kind="mentor", mentor=built.mentor)
     assert release.cells[0]["scores"] is None
 
 

@@ -9,7 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from feedback.models import FeedbackRelease, PendingRating, Rating, ThankYouNote
+from feedback.models import PendingRating, PublishedView, Rating, ThankYouNote
 from notifications.models import OutboundEmail
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -59,7 +59,7 @@ def test_withdraw_deletes_a_released_rating_and_refreshes_the_figures(
 
     with scopes_disabled():
         assert Rating.objects.count() == 5
-        release = FeedbackRelease.objects.get(kind="mentor", mentor=built.mentor)
+        release = PublishedView.objects.get(kind="mentor", mentor=built.mentor)
     # One withdrawal is fewer than k changes: the figures stay as released (6 raters).
     assert release.cells[0]["scores"]["n_raters"] == 6
 

@@ -77,12 +77,12 @@ def test_health_counts_held_sessions_hours_and_outcomes(cast: Cast) -> None:
 
 
 def test_health_department_scope_counts_only_that_departments_mentees(cast: Cast) -> None:
-    from reports.selectors import Scope
+    from reports.selectors import ReportScope
 
     programme = _programme_with_activity(cast, pairs=2)
     with scope(organisation=cast.org_a):
         health = programme_health(
-            organisation=cast.org_a, programme=programme, scope=Scope(department="Nowhere")
+            organisation=cast.org_a, programme=programme, scope=ReportScope(department="Nowhere")
         )
     assert health.sessions_held == 0
     assert health.pairs_live == 0

@@ -1,4 +1,4 @@
-"""Glue between the database and the pure disclosure rules (feedback/disclosure.py).
+"""Glue between the database and the pure disclosure rules (feedback/disclosure/).
 
 Builds `RatingRecord`s from released ratings, picks the thresholds of a view, and turns a
 `Release` into the display-safe JSON a page renders (only shown figures and public reasons).
@@ -134,14 +134,14 @@ def _cell_json(cell: CellRelease) -> dict[str, Any]:
 
 
 def release_cells_json(release: Release) -> list[dict[str, Any]]:
-    """The display-safe content of a release, for FeedbackRelease.cells."""
+    """The display-safe content of a release, for PublishedView.cells."""
     return [_cell_json(cell) for cell in release.cells]
 
 
 def cells_from_json(
     data: Sequence[Mapping[str, Any]], labels: Mapping[tuple[str, str], str] | None = None
 ) -> list[CellView]:
-    """Rebuild the cells a page renders from FeedbackRelease.cells."""
+    """Rebuild the cells a page renders from PublishedView.cells."""
     labels = labels or {}
     cells = []
     for item in data:
