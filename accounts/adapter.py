@@ -7,13 +7,28 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
+from allauth.core.internal.ratelimit import get_ip
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
 
 from notifications.services import email_enqueue_message
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Routes allauth's messages (verification, password reset) to the outbox."""
+    """Routes allauth's messages to the outbox; keys failed-login limits on IP and account."""
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        """Count failed logins per (client IP, account), not per account alone.
+
+        With allauth's default key (the email alone), anyone who knows an email can keep
+        that person locked out from anywhere, again and again. Keyed on the pair, guesses
+        from one address lock only that address out of that account; the per-IP limit in
+        ACCOUNT_RATE_LIMITS still stops one address from trying many accounts. allauth's key
+        also holds the request's host name, which a client chooses: left out, so that
+        varying the Host header does not buy fresh guesses.
+        """
+        login = str(credentials.get("email", credentials.get("username", ""))).lower()
+        return f"{get_ip(request)}|{login}"
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's message as its default adapter does, then queue it."""

@@ -223,6 +223,33 @@ CELERY_BEAT_SCHEDULE = {
 # SECRET_KEY so that rotating the session secret does not make sealed ratings unreadable.
 FEEDBACK_SECRET = env_str("FEEDBACK_SECRET", default="", required=IS_PRODUCTION)
 
+# Cache: shared by every web process, so allauth's rate limits hold across gunicorn workers
+# and survive restarts. Redis when REDIS_URL is set; otherwise a database table (created by
+# a migration of `accounts`), so even the embedded default shares limits between processes.
+CACHE_URL = env_optional("CACHE_URL") or REDIS_URL
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "config.cache.PrefixedRedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", default="flipside"),
+        }
+        if CACHE_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "flipside_cache",
+        }
+    )
+}
+
+# Rate limits (django-allauth). A failed login counts against the pair (client IP, account):
+# see accounts.adapter.AccountAdapter._get_login_attempts_cache_key. A stranger guessing
+# from elsewhere therefore cannot lock a person out of their own network; the per-IP limit
+# stops one address from spraying many accounts.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,5/5m/key",
+}
+
 # django-scopes: tenant queries outside an active scope raise (fail closed).
 SCOPES_DISABLED = False
 

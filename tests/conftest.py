@@ -32,18 +32,24 @@ def _eager_celery_in_process() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache() -> Iterator[None]:
+def _test_settings(settings: Any, tmp_path: Path) -> None:
+    """Fast password hashing (Argon2 is slow on purpose) and uploads kept out of the checkout.
+
+    The cache is the process's memory here, so tests without a database can run; the shared
+    backends (Redis, database table) are tested across real processes in
+    tests/accounts/test_rate_limits.py and tests/config/test_cache.py.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(_test_settings: None) -> Iterator[None]:
     """Rate limits (allauth) and cached reads must not leak from one test into the next."""
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture(autouse=True)
-def _test_settings(settings: Any, tmp_path: Path) -> None:
-    """Fast password hashing (Argon2 is slow on purpose) and uploads kept out of the checkout."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @dataclass
