@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "template_partials",
+    # First of ours: its ready() gives every form text field the control-character guard.
+    "safetext",
     "accounts",
     "organisations",
     "programmes",

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
+from safetext.neutralise import file_name, one_line, plain_text
 
 logger = logging.getLogger(__name__)
 
@@ -39,9 +40,11 @@ def email_enqueue(
                 organisation=organisation,
                 dedup_key=dedup_key,
                 to=to,
-                subject=subject[:255],
-                body_text=body_text,
-                body_html=body_html,
+                # Stored text can reach a subject: one line (a header cannot hold a break),
+                # and no control character in any part (PostgreSQL refuses NUL).
+                subject=one_line(subject, max_length=255),
+                body_text=plain_text(body_text),
+                body_html=plain_text(body_html),
                 attachments=attachments or [],
                 next_attempt_at=timezone.now(),
             )
@@ -121,7 +124,8 @@ def email_enqueue_message(
 
 def _build_message(email: OutboundEmail, connection: Any) -> EmailMessage:
     message = EmailMultiAlternatives(
-        subject=email.subject,
+        # Rows written in bulk did not pass through email_enqueue: neutralise here too.
+        subject=one_line(email.subject, max_length=255),
         body=email.body_text,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[email.to],
@@ -132,7 +136,7 @@ def _build_message(email: OutboundEmail, connection: Any) -> EmailMessage:
         message.attach_alternative(email.body_html, "text/html")
     for attachment in email.attachments:
         message.attach(
-            attachment["filename"],
+            file_name(attachment["filename"], default="attachment"),
             base64.b64decode(attachment["content"]),
             attachment.get("mimetype", "application/octet-stream"),
         )

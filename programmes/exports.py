@@ -7,14 +7,7 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 
 from programmes.models import Level, Participant
-
-# A spreadsheet runs a cell starting with one of these as a formula.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_PREFIXES) else text
+from safetext.neutralise import csv_cell
 
 
 def participant_csv_rows(*, participants: Iterable[Participant]) -> Iterator[list[str]]:
@@ -36,7 +29,7 @@ def participant_csv_rows(*, participants: Iterable[Participant]) -> Iterator[lis
     for p in participants:
         topics = "; ".join(f"{pt.topic.name} ({Level(pt.level).label})" for pt in p.topics.all())
         yield [
-            _cell(value)
+            csv_cell(value)
             for value in (
                 p.member.first_name,
                 p.member.last_name,

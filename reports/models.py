@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import TenantModel
+from safetext.neutralise import file_name
 
 
 def report_file_path(report: Report, filename: str) -> str:
@@ -67,3 +68,29 @@ class Report(TenantModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def error_message(self) -> str:
+        """The failure told in plain words (details are in the server log, never here)."""
+        if not self.error:
+            return ""
+        return str(
+            _(
+                "The report could not be built. The details were logged for the team "
+                "running Flipside; try ordering it again, and tell them if it keeps failing."
+            )
+        )
+
+    def download_name(self, extension: str) -> str:
+        """Return the readable name a download carries, e.g. "Pilot – report 2026-12.pdf"."""
+        if self.period_key:
+            period = self.period_key
+        elif self.period_start and self.period_end:
+            period = f"{self.period_start:%Y-%m-%d} to {self.period_end:%Y-%m-%d}"
+        else:
+            period = f"{self.created_at:%Y-%m-%d}"
+        stem = _("%(programme)s – report %(period)s") % {
+            "programme": file_name(self.programme.name, default="Programme", max_length=150),
+            "period": period,
+        }
+        return f"{file_name(stem, default='report', max_length=200)}.{extension}"

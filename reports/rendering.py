@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from openpyxl import Workbook
@@ -15,11 +16,12 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from reports.selectors import LEVEL_NAMES, ParticipationProgress, ProgrammeHealth
+from safetext.neutralise import csv_cell, one_line, pdf_text, xlsx_cell
 
 BRAND = colors.HexColor("#4338ca")
 TEAL = colors.HexColor("#0d9488")
@@ -144,15 +146,22 @@ def render_csv(rows: list[Row]) -> bytes:
     writer = csv.writer(buffer)
     writer.writerow(["section", "metric", "dimension", "value"])
     for row in rows:
-        writer.writerow([row.section, row.metric, row.dimension, row.value])
+        writer.writerow([csv_cell(c) for c in (row.section, row.metric, row.dimension, row.value)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def _number_or_text(value: str) -> float | int | str:
     try:
-        return float(value) if "." in value else int(value)
+        number = float(value) if "." in value else int(value)
     except ValueError:
         return value
+    # "1.e999" is a programme name, not a figure: infinity has no place in a spreadsheet.
+    return number if math.isfinite(number) else value
+
+
+def _sheet_title(section: str) -> str:
+    # Sheet names: at most 31 characters, none of []:*?/\\ (the sections are ours, but safe).
+    return re.sub(r"[\[\]:*?/\\]", "-", one_line(section))[:31] or "Report"
 
 
 def render_xlsx(rows: list[Row]) -> bytes:
@@ -161,7 +170,7 @@ def render_xlsx(rows: list[Row]) -> bytes:
     workbook.remove(workbook.active)
     sheets: dict[str, Any] = {}
     for row in rows:
-        title = row.section[:31]
+        title = _sheet_title(row.section)
         sheet = sheets.get(title)
         if sheet is None:
             sheet = workbook.create_sheet(title)
@@ -169,16 +178,38 @@ def render_xlsx(rows: list[Row]) -> bytes:
             for cell in sheet[1]:
                 cell.font = Font(bold=True)
             sheets[title] = sheet
-        sheet.append([row.metric, row.dimension, _number_or_text(row.value)])
+        sheet.append(
+            [xlsx_cell(row.metric), xlsx_cell(row.dimension), xlsx_cell(_number_or_text(row.value))]
+        )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+# Longest stored text shown in one table cell or heading: a cell taller than a page cannot be
+# laid out, so a 10,000-character name would make the whole build fail.
+CELL_MAX_CHARS = 300
+HEADING_MAX_CHARS = 200
+_CELL_STYLE = ParagraphStyle("cell", fontName="Helvetica", fontSize=9, leading=11)
+_HEADER_CELL_STYLE = ParagraphStyle("header-cell", parent=_CELL_STYLE, fontName="Helvetica-Bold")
+
+
+def _para(text: object, style: ParagraphStyle, max_length: int | None = None) -> Paragraph:
+    """The one way text reaches a Paragraph: escaped, so stored text is never markup."""
+    return Paragraph(pdf_text(text, max_length), style)
+
+
 def _table(
     data: list[list[str]], widths: list[float] | None = None, *, header: bool = True
 ) -> Table:
-    table = Table(data, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
+    cells = [
+        [
+            _para(cell, _HEADER_CELL_STYLE if header and i == 0 else _CELL_STYLE, CELL_MAX_CHARS)
+            for cell in row
+        ]
+        for i, row in enumerate(data)
+    ]
+    table = Table(cells, colWidths=widths, repeatRows=1 if header else 0, hAlign="LEFT")
     style = [
         ("FONTSIZE", (0, 0), (-1, -1), 9),
         ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#dfe3ec")),
@@ -236,7 +267,7 @@ def render_pdf(health: ProgrammeHealth, rows: list[Row]) -> bytes:
     doc = SimpleDocTemplate(
         buffer,
         pagesize=A4,
-        title=f"Programme report — {health.programme.name}",
+        title=one_line(f"Programme report — {health.programme.name}", HEADING_MAX_CHARS),
         author="Flipside",
         leftMargin=18 * mm,
         rightMargin=18 * mm,
@@ -244,11 +275,12 @@ def render_pdf(health: ProgrammeHealth, rows: list[Row]) -> bytes:
         bottomMargin=16 * mm,
     )
     story: list[object] = [
-        Paragraph(f"Programme report — {health.programme.name}", styles["Title"]),
-        Paragraph(
+        _para(f"Programme report — {health.programme.name}", styles["Title"], HEADING_MAX_CHARS),
+        _para(
             f"Covers: {health.scope.describe()}. "
             f"Generated {health.generated_at:%d %B %Y %H:%M} UTC.",
             styles["Normal"],
+            2 * HEADING_MAX_CHARS,
         ),
         Spacer(1, 6 * mm),
     ]
@@ -267,16 +299,16 @@ def render_pdf(health: ProgrammeHealth, rows: list[Row]) -> bytes:
             _pct(health.retention_rate),
         ],
     ]
-    story += [Paragraph("Key figures", styles["Heading2"]), _table(key, header=False)]
-    story += [Paragraph("Enrolment and matching funnel", styles["Heading2"]), _funnel_chart(health)]
+    story += [_para("Key figures", styles["Heading2"]), _table(key, header=False)]
+    story += [_para("Enrolment and matching funnel", styles["Heading2"]), _funnel_chart(health)]
     if health.weeks:
-        story += [Paragraph("Sessions per week", styles["Heading2"]), _weeks_chart(health)]
+        story += [_para("Sessions per week", styles["Heading2"]), _weeks_chart(health)]
     sections: dict[str, list[Row]] = {}
     for row in rows:
         if row.section not in ("Scope", "Sessions per week"):
             sections.setdefault(row.section, []).append(row)
     for section, section_rows in sections.items():
-        story.append(Paragraph(section, styles["Heading2"]))
+        story.append(_para(section, styles["Heading2"], HEADING_MAX_CHARS))
         data = [["Figure", "For", "Value"]] + [
             [r.metric, r.dimension, r.value] for r in section_rows
         ]
@@ -290,17 +322,21 @@ def render_personal_summary(member_name: str, progress: list[ParticipationProgre
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, title=f"What {member_name} learned", author="Flipside"
+        buffer,
+        pagesize=A4,
+        title=one_line(f"What {member_name} learned", HEADING_MAX_CHARS),
+        author="Flipside",
     )
-    story: list[object] = [Paragraph(f"What {member_name} learned", styles["Title"])]
+    story: list[object] = [_para(f"What {member_name} learned", styles["Title"], HEADING_MAX_CHARS)]
     for item in progress:
         hours = item.minutes_held / 60
         story += [
-            Paragraph(item.participant.programme.name, styles["Heading2"]),
-            Paragraph(
+            _para(item.participant.programme.name, styles["Heading2"], HEADING_MAX_CHARS),
+            _para(
                 f"With {', '.join(item.partners) or 'no partner yet'}: "
                 f"{item.sessions_held} sessions held, {hours:g} hours.",
                 styles["Normal"],
+                2 * HEADING_MAX_CHARS,
             ),
             Spacer(1, 3 * mm),
         ]
@@ -316,8 +352,8 @@ def render_personal_summary(member_name: str, progress: list[ParticipationProgre
         story.append(_table(data, [70 * mm, 35 * mm, 35 * mm, 25 * mm]))
         if item.last_next_steps:
             story += [
-                Paragraph("Next steps agreed with my mentor", styles["Heading3"]),
-                Paragraph(escape(item.last_next_steps), styles["Normal"]),
+                _para("Next steps agreed with my mentor", styles["Heading3"]),
+                _para(item.last_next_steps, styles["Normal"]),
             ]
     doc.build(story)
     return buffer.getvalue()

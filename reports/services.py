@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.db.models.fields.files import FieldFile
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -56,6 +57,19 @@ def _progress(report: Report, percent: int, label: str) -> None:
     Report.objects.filter(pk=report.pk).update(progress=percent, progress_label=label)
 
 
+# Stored, then shown to the admin in their language (see Report.error_message).
+REPORT_FAILED_MESSAGE = "build-failed"
+
+
+def _store(field: FieldFile, extension: str, content: bytes) -> None:
+    # Storage names are ours ("report.pdf" in the report's folder), never the programme's
+    # name: dots, slashes or 200 characters in a name cannot break or redirect a build. A
+    # redelivered task replaces the file instead of piling up renamed copies.
+    if field.name:
+        field.delete(save=False)
+    field.save(f"report.{extension}", ContentFile(content), save=False)
+
+
 def report_build(*, organisation: Organisation, report_id: str) -> Report | None:
     """Build a report's files; safe to run again (a redelivered task rebuilds the same files)."""
     claimed = Report.objects.filter(
@@ -75,15 +89,16 @@ def report_build(*, organisation: Organisation, report_id: str) -> Report | None
         )
         rows = report_rows(health)
         _progress(report, 40, _("Writing the CSV and the spreadsheet"))
-        stem = f"{report.programme.name[:40]}-{report.created_at:%Y%m%d}".replace("/", "-")
-        report.csv_file.save(f"{stem}.csv", ContentFile(render_csv(rows)), save=False)
-        report.xlsx_file.save(f"{stem}.xlsx", ContentFile(render_xlsx(rows)), save=False)
+        _store(report.csv_file, "csv", render_csv(rows))
+        _store(report.xlsx_file, "xlsx", render_xlsx(rows))
         _progress(report, 70, _("Drawing the PDF"))
-        report.pdf_file.save(f"{stem}.pdf", ContentFile(render_pdf(health, rows)), save=False)
-    except Exception as error:
+        _store(report.pdf_file, "pdf", render_pdf(health, rows))
+    except Exception:
+        # The admin reads a plain sentence; the exception (which may name storage paths or
+        # a library's internals) goes to the log only.
         logger.exception("Report %s failed", report.pk)
         Report.objects.filter(pk=report.pk).update(
-            status=Report.Status.FAILED, error=str(error)[:2000], finished_at=timezone.now()
+            status=Report.Status.FAILED, error=REPORT_FAILED_MESSAGE, finished_at=timezone.now()
         )
         return None
     report.status = Report.Status.DONE

@@ -73,7 +73,7 @@ def report_download(request: TenantRequest, report_id: UUID, fmt: str) -> FileRe
     if field is None or not getattr(report, field):
         raise Http404
     file = getattr(report, field)
-    return FileResponse(file.open("rb"), as_attachment=True, filename=file.name.rsplit("/", 1)[-1])
+    return FileResponse(file.open("rb"), as_attachment=True, filename=report.download_name(fmt))
 
 
 @tenant_view(admin=True)

@@ -18,6 +18,7 @@ from icalendar import Calendar, Event, vCalAddress
 from icalendar.enums import STATUS
 
 from programmes.models import Level
+from safetext.neutralise import one_line, plain_text
 from sessions.models import MentoringSession
 
 PRODID = "-//Flipside//Mentoring sessions//EN"
@@ -55,6 +56,11 @@ def _partstat(session: MentoringSession, role: str) -> str:
     return "ACCEPTED"
 
 
+def _cn(name: str) -> str:
+    # A parameter value cannot hold a double quote (RFC 5545 3.2), whatever the escaping.
+    return one_line(name).replace('"', "'")
+
+
 def _description(session: MentoringSession) -> str:
     lines: list[str] = []
     if session.agenda:
@@ -78,7 +84,8 @@ def _description(session: MentoringSession) -> str:
     if session.status in ended and session.cancel_reason:
         lines += [_("Reason: %(reason)s") % {"reason": session.cancel_reason}, ""]
     lines.append(session_url(session))
-    return "\n".join(lines)
+    # Line breaks are kept (icalendar escapes them as \n); control characters are not.
+    return plain_text("\n".join(lines))
 
 
 def session_event(session: MentoringSession, *, stamp: dt.datetime | None = None) -> Event:
@@ -86,18 +93,20 @@ def session_event(session: MentoringSession, *, stamp: dt.datetime | None = None
     mentor = session.pairing.mentor.member
     mentee = session.pairing.mentee.member
     zone = ZoneInfo(session.timezone)
-    organizer = vCalAddress.new(mentor.email, cn=mentor.full_name)
+    # Names, title and place are one line each: a stored CR/LF must never start a new
+    # iCalendar property ("...\r\nATTENDEE:mailto:attacker@...").
+    organizer = vCalAddress.new(mentor.email, cn=_cn(mentor.full_name))
     attendees = [
         vCalAddress.new(
             mentee.email,
-            cn=mentee.full_name,
+            cn=_cn(mentee.full_name),
             role="REQ-PARTICIPANT",
             partstat=_partstat(session, "mentee"),
             rsvp=False,  # answers are given in Flipside, not by calendar replies
         ),
         vCalAddress.new(
             mentor.email,
-            cn=mentor.full_name,
+            cn=_cn(mentor.full_name),
             role="CHAIR",
             partstat=_partstat(session, "mentor"),
             rsvp=False,
@@ -111,9 +120,11 @@ def session_event(session: MentoringSession, *, stamp: dt.datetime | None = None
         last_modified=session.updated_at,
         start=session.starts_at.astimezone(zone),
         end=session.ends_at.astimezone(zone),
-        summary=_("Reverse mentoring: %(mentor)s & %(mentee)s")
-        % {"mentor": mentor.full_name, "mentee": mentee.full_name},
-        location=session.location or None,
+        summary=one_line(
+            _("Reverse mentoring: %(mentor)s & %(mentee)s")
+            % {"mentor": mentor.full_name, "mentee": mentee.full_name}
+        ),
+        location=one_line(session.location) or None,
         description=_description(session),
         url=session_url(session),
         status=_EVENT_STATUS[MentoringSession.Status(session.status)],
@@ -148,7 +159,8 @@ def download_ics(session: MentoringSession) -> bytes:
 def feed_ics(sessions: Iterable[MentoringSession], *, name: str) -> bytes:
     """Return a subscription feed (no METHOD) of the given sessions."""
     now = dt.datetime.now(dt.UTC)
-    calendar = _calendar([session_event(s, stamp=now) for s in sessions], method=None, name=name)
+    events = [session_event(s, stamp=now) for s in sessions]
+    calendar = _calendar(events, method=None, name=one_line(name))
     calendar.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", dt.timedelta(hours=1))
     return calendar.to_ical()

@@ -60,3 +60,16 @@ def test_sessions_app_uses_its_own_label() -> None:
     from django.apps import apps
 
     assert apps.get_app_config("mentoring_sessions").name == "sessions"
+
+
+def test_safetext_is_the_bottom_layer() -> None:
+    # Every app's outputs use safetext; it must not depend on any of them (no import cycles).
+    for path in sorted((ROOT / "safetext").rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            assert not any(n.split(".")[0] in APPS for n in names), path

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,8 +19,11 @@ from organisations.importing.vocabulary import (
     canonical_timezone,
     parse_languages,
 )
+from safetext.neutralise import plain_text
 
 _validate_email = EmailValidator()
+# CONTROL_CHARACTERS plus the tab and the line breaks that it lets through.
+UNSAFE_IN_CELL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def clean_row(
@@ -31,8 +35,24 @@ def clean_row(
     errors: list[RowError] = []
 
     def error(name: str, code: str, message: str) -> None:
-        errors.append(RowError(row.line, name, code, message, cells.get(name, "")[:200]))
+        # The value is shown back (page, errors CSV): without its control characters.
+        value = plain_text(cells.get(name, ""))[:200]
+        errors.append(RowError(row.line, name, code, message, value))
 
+    # Every directory field is one line of text: NUL (which PostgreSQL refuses), other
+    # control characters, tabs and line breaks inside a cell are refused, not stored.
+    hostile = [name for name in columns if name in cells and UNSAFE_IN_CELL.search(cells[name])]
+    for name in hostile:
+        error(
+            name,
+            "control_characters",
+            _(
+                "Contains an invisible control character (such as a NUL byte, a tab or a line "
+                "break): remove it from the file."
+            ),
+        )
+    if hostile:
+        return {}, errors
     email = cells["email"].lower()
     if not email:
         error("email", "required", _("Email is required."))

@@ -12,11 +12,8 @@ from uuid import UUID
 from django.utils.translation import gettext as _
 
 from organisations.importing.parsing import RowError
-from organisations.importing.vocabulary import COLUMNS, FORMULA_STARTS
-
-
-def _escape(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+from organisations.importing.vocabulary import COLUMNS
+from safetext.neutralise import csv_cell
 
 
 def export_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
@@ -35,7 +32,7 @@ def export_lines(rows: Iterable[Sequence[Any]]) -> Iterator[str]:
     for row in rows:
         cells = dict(zip(COLUMNS, row, strict=True))
         cells["languages"] = ";".join(cells["languages"] or [])
-        writer.writerow([_escape(str(cells[column] or "")) for column in COLUMNS])
+        writer.writerow([csv_cell(cells[column] or "") for column in COLUMNS])
         yield flush()
 
 
@@ -45,7 +42,7 @@ def error_csv(errors: Iterable[RowError]) -> str:
     writer = csv.writer(buffer)
     writer.writerow([_("Line"), _("Field"), _("Error"), _("Value")])
     for error in errors:
-        writer.writerow([error.line, error.field_label, error.message, _escape(error.value)])
+        writer.writerow([error.line, error.field_label, error.message, csv_cell(error.value)])
     return "\ufeff" + buffer.getvalue()
 
 

@@ -11,6 +11,8 @@ from django.conf.locale import LANG_INFO
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from safetext.neutralise import FORMULA_STARTS as SAFETEXT_FORMULA_STARTS
+
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 50_000
 MAX_TEXT_LENGTH = 100
@@ -94,7 +96,8 @@ tl tn to tr ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu
 """
 ISO_639_1 = frozenset(_ISO_639_1_CODES.split())
 LANGUAGE_SEPARATORS = re.compile(r"[;|,/]")
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Our exports prefix cells starting with these with "'" (safetext.csv_cell); imports undo it.
+FORMULA_STARTS = SAFETEXT_FORMULA_STARTS
 
 
 @cache

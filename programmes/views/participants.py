@@ -45,6 +45,7 @@ from programmes.services.invitations import (
     invitation_resend,
 )
 from programmes.views import refuse_unless_post
+from safetext.neutralise import one_line
 
 PARTICIPANTS_PER_PAGE = 50
 
@@ -110,7 +111,8 @@ def programme_invite_view(request: TenantRequest, programme_id: str) -> HttpResp
                 "programme-participant-list", args=[request.organisation.slug, programme.pk]
             )
             return redirect(f"{url}?status=invited")
-    search = request.GET.get("q", "")[:100]
+    # Typed by hand: control characters (NUL breaks a PostgreSQL query) are dropped.
+    search = one_line(request.GET.get("q", ""), max_length=100)
     candidates = invitable_members(
         organisation=request.organisation, programme=programme, search=search
     )

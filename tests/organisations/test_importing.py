@@ -136,7 +136,11 @@ def test_parser_reports_rows_with_missing_cells_by_line() -> None:
 
 def test_parser_line_numbers_count_quoted_newlines() -> None:
     content = directory_csv([person("a@x.test", department="Multi\nline"), person("bad")])
-    assert errors_of(plan(content)) == [(4, "email", "invalid_email")]
+    # The line break itself is refused (a department is one line), on the record's first line.
+    assert errors_of(plan(content)) == [
+        (2, "department", "control_characters"),
+        (4, "email", "invalid_email"),
+    ]
 
 
 @pytest.mark.parametrize(
