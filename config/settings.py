@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "feedback",
     "notifications",
     "reports",
+    "jobs",
 ]
 
 MIDDLEWARE = [
@@ -188,18 +189,37 @@ CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ALWAYS_EAGER = REDIS_URL is None
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# No task result is read back: storing none also keeps a publish from touching the backend.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Must exceed the longest task, or Redis redelivers a message that is still being worked on.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * CELERY_TASK_TIME_LIMIT}
+# Must exceed the longest task (its hard time limit), or Redis redelivers a message that is
+# still being worked on. A killed worker's jobs do not wait for it: the jobs sweep sends them
+# again once their heartbeat stops (JOB_STALE_SECONDS). Short socket timeouts: a web request
+# never waits more than about a second on a broker that is down (config/broker.py).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60,
+    "socket_connect_timeout": 1,
+    # A publish tries to connect once (a worker's own reconnection loop retries forever).
+    "max_retries": 0,
+    "socket_timeout": env_int("CELERY_BROKER_SOCKET_TIMEOUT", 2, minimum=1),
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None  # A worker waits for Redis to come back, forever.
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
+    # Durable jobs whose message was lost (broker down or restarted) or whose worker died.
+    "redispatch-stalled-jobs": {
+        "task": "jobs.redispatch_stalled",
+        "schedule": env_int("JOBS_SWEEP_SECONDS", 30, minimum=1),
+    },
     "send-pending-emails": {
         "task": "notifications.send_pending_emails",
         "schedule": env_int("OUTBOX_SWEEP_SECONDS", 60, minimum=5),
@@ -220,6 +240,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=0),
     },
 }
+
+# Durable jobs (jobs/): a queued job not started within the grace is sent again; a running
+# job's worker beats every JOB_HEARTBEAT_SECONDS and is presumed dead after JOB_STALE_SECONDS.
+JOB_QUEUED_GRACE_SECONDS = env_int("JOB_QUEUED_GRACE_SECONDS", 60, minimum=1)
+JOB_HEARTBEAT_SECONDS = env_int("JOB_HEARTBEAT_SECONDS", 15, minimum=1)
+JOB_STALE_SECONDS = env_int("JOB_STALE_SECONDS", 90, minimum=2)
+JOB_MAX_ATTEMPTS = env_int("JOB_MAX_ATTEMPTS", 5, minimum=1)
+JOB_MAX_DISPATCHES = env_int("JOB_MAX_DISPATCHES", 20, minimum=1)
 
 # Feedback: the key that seals rating fields and derives rater keys. Kept apart from
 # SECRET_KEY so that rotating the session secret does not make sealed ratings unreadable.

@@ -10,13 +10,13 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from celery.contrib.django.task import DjangoTask
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
 from django_htmx.middleware import HtmxDetails
 from django_scopes import scope
 
+from config.broker import SafeDjangoTask
 from organisations.models import Member, Organisation
 from organisations.selectors import organisation_access
 
@@ -58,10 +58,10 @@ def tenant_view(*, admin: bool = False) -> Callable[[ViewFunc], ViewFunc]:
     return decorator
 
 
-class TenantTask(DjangoTask):
+class TenantTask(SafeDjangoTask):
     """Base task whose first argument is `organisation_id`; the body runs in that scope.
 
-    It extends Celery's Django task class, so `delay_on_commit` is available.
+    It extends the project's broker-safe Django task class (`delay_on_commit` never raises).
     """
 
     abstract = True

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from jobs.services import job_start
 from notifications.services import email_enqueue
 from organisations.models import Member, Organisation
 from programmes.models import Programme
@@ -35,9 +36,7 @@ def report_order(
     period_end: dt.date | None = None,
     department: str = "",
 ) -> Report:
-    """Record a report request and queue its build after commit."""
-    from reports.tasks import build_report
-
+    """Record a report request and its durable build job (sent to a worker after commit)."""
     if period_start and period_end and period_end < period_start:
         raise ValidationError({"period_end": _("The end of the period is before its start.")})
     report = Report.objects.create(
@@ -48,8 +47,17 @@ def report_order(
         period_end=period_end,
         department=department,
     )
-    build_report.delay_on_commit(str(organisation.pk), str(report.pk))
+    _start_build(report)
     return report
+
+
+def _start_build(report: Report) -> None:
+    job_start(
+        organisation=report.organisation,
+        task="reports.build_report",
+        args=[report.pk],
+        target=f"report:{report.pk}",
+    )
 
 
 def _progress(report: Report, percent: int, label: str) -> None:
@@ -144,8 +152,6 @@ def _previous_month(today: dt.date) -> tuple[dt.date, dt.date]:
 
 def reports_schedule_monthly(*, today: dt.date | None = None) -> int:
     """Create last month's report of every running programme once; return how many were queued."""
-    from reports.tasks import build_report
-
     start, end = _previous_month(today or timezone.localdate())
     key = start.strftime("%Y-%m")
     queued = 0
@@ -168,6 +174,6 @@ def reports_schedule_monthly(*, today: dt.date | None = None) -> int:
                     )
             except IntegrityError:
                 continue  # Already created by an earlier (or a concurrent) beat run.
-            build_report.delay_on_commit(str(programme.organisation_id), str(report.pk))
+            _start_build(report)
             queued += 1
     return queued

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from jobs.base import JobTask
 from organisations.models import Organisation
-from organisations.tenancy import TenantTask
 from reports.services import report_build, reports_schedule_monthly
 
 
-@shared_task(base=TenantTask, name="reports.build_report", acks_late=True)
+@shared_task(base=JobTask, name="reports.build_report", acks_late=True)
 def build_report(organisation_id: str, report_id: str) -> str | None:
     """Build one report's files inside its organisation's scope."""
     organisation = Organisation.objects.get(pk=organisation_id)

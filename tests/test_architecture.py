@@ -17,6 +17,7 @@ APPS = [
     "feedback",
     "notifications",
     "reports",
+    "jobs",
 ]
 THIN_MODULES = ("views.py", "forms.py")
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from jobs.services import job_start
 from matching.models import MatchProposal, MatchRun, MentorWish, Pairing
 from matching.services.emails import email_pairing_member
 from matching.services.runs import RUNNABLE_STATUSES
@@ -91,8 +92,6 @@ def match_run_publish_request(
     *, organisation: Organisation, run: MatchRun, published_by: Member | None
 ) -> MatchRun:
     """Check a run can be published and queue its publishing (pairings and emails)."""
-    from matching.tasks import publish_matching_run
-
     programme, run = _lock_run(organisation, run.pk)
     if run.is_published:
         raise ValidationError(_("This run is already published."))
@@ -103,7 +102,12 @@ def match_run_publish_request(
     run.publish_error = ""
     run.published_by = published_by
     run.save(update_fields=["publish_requested_at", "publish_error", "published_by"])
-    publish_matching_run.delay_on_commit(str(organisation.pk), str(run.pk))
+    job_start(
+        organisation=organisation,
+        task="matching.publish_matching_run",
+        args=[run.pk],
+        target=f"match-publish:{run.pk}",
+    )
     return run
 
 

@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jobs.services import job_start
 from matching.engine import CRITERIA, MatchResult, Problem, check_pair, solve
 from matching.explain import render_violation
 from matching.loading import (
@@ -94,8 +95,6 @@ def match_run_start(
     note: str = "",
 ) -> MatchRun:
     """Record a run with its weights, pins and forbids, and queue its optimisation."""
-    from matching.tasks import run_matching
-
     # Locked: two admins starting runs at once get distinct numbers.
     programme = Programme.objects.select_for_update().get(
         organisation=organisation, pk=programme.pk
@@ -125,7 +124,12 @@ def match_run_start(
         for m, e in dict.fromkeys(pairs)
     ]
     MatchConstraint.objects.bulk_create(rows)
-    run_matching.delay_on_commit(str(organisation.pk), str(run.pk))
+    job_start(
+        organisation=organisation,
+        task="matching.run_matching",
+        args=[run.pk],
+        target=f"match-run:{run.pk}",
+    )
     return run
 
 
