@@ -168,7 +168,9 @@ def test_order_refuses_another_organisations_programme(cast: Cast, alice_client:
 def test_progress_fragment_polls_until_done(cast: Cast, alice_client: Client) -> None:
     programme = _programme_with_activity(cast)
     with scopes_disabled():
-        report = Report.objects.create(organisation=cast.org_a, programme=programme, progress=40)
+        report = Report.objects.create(
+            organisation=cast.org_a, programme=programme, status=Report.Status.RUNNING, progress=40
+        )
     url = reverse("report-detail", kwargs={"org_slug": "org-a", "report_id": report.pk})
     response = alice_client.get(url, HTTP_HX_REQUEST="true")
     content = response.content.decode()

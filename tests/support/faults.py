@@ -227,7 +227,10 @@ def web_publishes_to(broker_url: str, queue: str) -> Iterator[None]:
 
     forget()
     app.conf.update(
-        task_always_eager=False, broker_url=broker_url, result_backend=None, task_default_queue=queue
+        task_always_eager=False,
+        broker_url=broker_url,
+        result_backend=None,
+        task_default_queue=queue,
     )
     try:
         yield
