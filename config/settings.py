@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "notifications",
     "reports",
     "jobs",
+    "ui",
 ]
 
 MIDDLEWARE = [

@@ -16,9 +16,9 @@ tenant_patterns = [
 ]
 
 urlpatterns = [
-    path("", organisation_views.home, name="home"),
+    path("", organisation_views.home_view, name="home"),
     path("accounts/", include("allauth.urls")),
-    path("organisations/", organisation_views.organisation_list, name="organisation-list"),
+    path("organisations/", organisation_views.organisation_list_view, name="organisation-list"),
     path(
         "organisations/new/",
         organisation_views.organisation_create_view,

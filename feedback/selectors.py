@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
@@ -123,7 +124,7 @@ class RatingTarget:
 
 
 def rating_target(
-    *, organisation: Organisation, member: Member, eligibility_id: Any
+    *, organisation: Organisation, member: Member, eligibility_id: UUID
 ) -> RatingTarget:
     """Return one of the member's eligibilities with its session; 404 for anyone else's."""
     eligibility = get_object_or_404(
@@ -143,7 +144,7 @@ def rating_target(
     return RatingTarget(eligibility=eligibility, topics=topics, organisation=organisation)
 
 
-def pairing_to_thank(*, organisation: Organisation, member: Member, pairing_id: Any) -> Pairing:
+def pairing_to_thank(*, organisation: Organisation, member: Member, pairing_id: UUID) -> Pairing:
     """Return a pairing in which the member is the mentee; 404 otherwise."""
     return get_object_or_404(
         Pairing.objects.filter(organisation=organisation, mentee__member=member)
@@ -229,7 +230,7 @@ def released_programme_feedback(
     return released
 
 
-def programme_for_feedback(*, organisation: Organisation, programme_id: Any) -> Programme:
+def programme_for_feedback(*, organisation: Organisation, programme_id: UUID) -> Programme:
     """Return a programme of the organisation; 404 otherwise."""
     return get_object_or_404(Programme.objects.filter(organisation=organisation), pk=programme_id)
 

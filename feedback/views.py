@@ -55,7 +55,7 @@ def _posted(request: TenantRequest) -> Any:
 
 @tenant_view()
 @require_safe
-def feedback_home(request: TenantRequest) -> HttpResponse:
+def feedback_home_view(request: TenantRequest) -> HttpResponse:
     """Sessions to rate, mentors to thank, and links to released figures."""
     home = feedback_home_data(organisation=request.organisation, member=request.member)
     return render(request, "feedback/feedback_home.html", {"home": home})
@@ -65,7 +65,7 @@ def feedback_home(request: TenantRequest) -> HttpResponse:
 @never_cache
 @tenant_view()
 @sensitive_variables()
-def rating_create(request: TenantRequest, eligibility_id: UUID) -> HttpResponse:
+def rating_create_view(request: TenantRequest, eligibility_id: UUID) -> HttpResponse:
     """Rate one held session anonymously; the receipt code is shown once, in this response."""
     target = rating_target(
         organisation=request.organisation, member=request.member, eligibility_id=eligibility_id
@@ -91,7 +91,7 @@ def rating_create(request: TenantRequest, eligibility_id: UUID) -> HttpResponse:
 @never_cache
 @tenant_view()
 @sensitive_variables()
-def rating_withdraw(request: TenantRequest) -> HttpResponse:
+def rating_withdraw_view(request: TenantRequest) -> HttpResponse:
     """Paste a receipt code to withdraw the rating it belongs to."""
     form = WithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -108,7 +108,7 @@ def rating_withdraw(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view()
-def thank_you_create(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
+def thank_you_create_view(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
     """Send one's mentor a named thank-you note."""
     pairing = pairing_to_thank(
         organisation=request.organisation, member=request.member, pairing_id=pairing_id
@@ -136,7 +136,7 @@ def thank_you_create(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
 
 @tenant_view()
 @require_safe
-def mentor_feedback(request: TenantRequest) -> HttpResponse:
+def mentor_feedback_view(request: TenantRequest) -> HttpResponse:
     """A mentor's own released figures (across mentees and programmes) and named notes."""
     data = mentor_feedback_data(organisation=request.organisation, member=request.member)
     overall = data.released.overall if data.released else None
@@ -157,7 +157,7 @@ def mentor_feedback(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def programme_feedback(request: TenantRequest, programme_id: UUID) -> HttpResponse:
+def programme_feedback_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """HR: a programme's released aggregates and distributions, by department, topic, month."""
     programme = programme_for_feedback(organisation=request.organisation, programme_id=programme_id)
     released = released_programme_feedback(organisation=request.organisation, programme=programme)
@@ -178,7 +178,7 @@ def programme_feedback(request: TenantRequest, programme_id: UUID) -> HttpRespon
 
 
 @tenant_view(admin=True)
-def feedback_settings(request: TenantRequest) -> HttpResponse:
+def feedback_settings_view(request: TenantRequest) -> HttpResponse:
     """HR: the organisation's anonymity thresholds (never below 3)."""
     organisation = request.organisation
     initial = {"k_scores": organisation.k_scores, "k_comments": organisation.k_comments}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
@@ -32,12 +33,12 @@ PROPOSAL_ORDERS = {
 }
 
 
-def match_programme_get(*, organisation: Organisation, programme_id: Any) -> Programme:
+def match_programme_get(*, organisation: Organisation, programme_id: UUID) -> Programme:
     """One programme of the organisation, or 404."""
     return get_object_or_404(Programme.objects.filter(organisation=organisation), pk=programme_id)
 
 
-def match_run_get(*, organisation: Organisation, run_id: Any) -> MatchRun:
+def match_run_get(*, organisation: Organisation, run_id: UUID) -> MatchRun:
     """One run of the organisation with its programme, or 404."""
     runs = MatchRun.objects.filter(organisation=organisation).select_related(
         "programme", "parent", "created_by", "published_by"
@@ -201,7 +202,7 @@ def match_run_view(*, run: MatchRun, page: Any = 1, order: str = "score") -> Run
     )
 
 
-def match_run_constraint_get(*, run: MatchRun, constraint_id: Any) -> MatchConstraint:
+def match_run_constraint_get(*, run: MatchRun, constraint_id: UUID) -> MatchConstraint:
     """One pin or forbid of a run, or 404."""
     constraints = MatchConstraint.objects.filter(
         organisation=run.organisation_id, run=run
@@ -209,7 +210,7 @@ def match_run_constraint_get(*, run: MatchRun, constraint_id: Any) -> MatchConst
     return get_object_or_404(constraints, pk=constraint_id)
 
 
-def match_run_proposal_get(*, run: MatchRun, proposal_id: Any) -> MatchProposal:
+def match_run_proposal_get(*, run: MatchRun, proposal_id: UUID) -> MatchProposal:
     """One proposed pair of a run, or 404."""
     proposals = MatchProposal.objects.filter(
         organisation=run.organisation_id, run=run
@@ -324,7 +325,7 @@ def _member_q(member: Member) -> Q:
 
 
 def pairing_get_for_member(
-    *, organisation: Organisation, member: Member, pairing_id: Any
+    *, organisation: Organisation, member: Member, pairing_id: UUID
 ) -> Pairing:
     """A pairing the member is part of; 404 for anyone else (HR included), as if missing."""
     pairings = Pairing.objects.filter(organisation=organisation).filter(_member_q(member))
@@ -366,7 +367,7 @@ def wish_participations(*, organisation: Organisation, member: Member) -> list[P
 
 
 def wish_participation_get(
-    *, organisation: Organisation, member: Member, participant_id: Any
+    *, organisation: Organisation, member: Member, participant_id: UUID
 ) -> Participant:
     """The member's own enrolled mentee place, or 404 (anyone else's, HR included)."""
     own = Participant.objects.filter(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from celery import shared_task
 
 from jobs.base import JobTask
@@ -14,7 +16,7 @@ from organisations.models import Organisation
 def run_matching(organisation_id: str, run_id: str) -> str | None:
     """Optimise one matching run inside its organisation's scope (idempotent)."""
     organisation = Organisation.objects.get(pk=organisation_id)
-    run = match_run_execute(organisation=organisation, run_id=run_id)
+    run = match_run_execute(organisation=organisation, run_id=UUID(run_id))
     return str(run.pk) if run else None
 
 
@@ -22,5 +24,5 @@ def run_matching(organisation_id: str, run_id: str) -> str | None:
 def publish_matching_run(organisation_id: str, run_id: str) -> int:
     """Publish a run: proposed pairings and their emails, in one transaction (idempotent)."""
     organisation = Organisation.objects.get(pk=organisation_id)
-    pairings = match_run_publish(organisation=organisation, run_id=run_id)
+    pairings = match_run_publish(organisation=organisation, run_id=UUID(run_id))
     return len(pairings or [])

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -49,6 +49,7 @@ from matching.services.runs import (
     match_run_swap,
 )
 from organisations.tenancy import TenantRequest, tenant_view
+from ui.http import refuse_unless_post
 
 
 def _to_run(request: TenantRequest, run: MatchRun) -> HttpResponse:
@@ -56,7 +57,7 @@ def _to_run(request: TenantRequest, run: MatchRun) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def match_home(request: TenantRequest, programme_id: UUID) -> HttpResponse:
+def match_home_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """A programme's matching: runs, pairings by status with decline reasons, who is waiting."""
     programme = match_programme_get(organisation=request.organisation, programme_id=programme_id)
     overview = match_overview(
@@ -70,7 +71,7 @@ def match_home(request: TenantRequest, programme_id: UUID) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def match_run_create(request: TenantRequest, programme_id: UUID) -> HttpResponse:
+def match_run_create_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Set the weights and start a run (or re-run from `?from=<run>` with its pins/forbids)."""
     programme = match_programme_get(organisation=request.organisation, programme_id=programme_id)
     source_id = request.POST.get("from") or request.GET.get("from")
@@ -101,15 +102,15 @@ def _source_run(request: TenantRequest, programme_id: UUID, run_id: str | None) 
     if not run_id:
         return None
     try:
-        UUID(run_id)
+        source_id = UUID(run_id)
     except ValueError:
         return None
-    run = match_run_get(organisation=request.organisation, run_id=run_id)
+    run = match_run_get(organisation=request.organisation, run_id=source_id)
     return run if run.programme_id == programme_id else None
 
 
 @tenant_view(admin=True)
-def match_run_detail(request: TenantRequest, run_id: UUID) -> HttpResponse:
+def match_run_detail_view(request: TenantRequest, run_id: UUID) -> HttpResponse:
     """A run: its progress while it runs (polled with htmx), then the proposal."""
     run = match_run_get(organisation=request.organisation, run_id=run_id)
     context: dict[str, Any] = {"run": run, "programme": run.programme}
@@ -134,7 +135,7 @@ ADJUSTMENTS: dict[str, Callable[..., MatchRun]] = {
 
 
 @tenant_view(admin=True)
-def match_run_adjust(request: TenantRequest, run_id: UUID) -> HttpResponse:
+def match_run_adjust_view(request: TenantRequest, run_id: UUID) -> HttpResponse:
     """Pin or forbid a pair, or swap two mentees' mentors; each makes a new, re-optimised run."""
     run = match_run_get(organisation=request.organisation, run_id=run_id)
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -169,8 +170,8 @@ def match_run_release_view(
     """Drop a pin or a forbid; the run is re-optimised into a new one."""
     run = match_run_get(organisation=request.organisation, run_id=run_id)
     constraint = match_run_constraint_get(run=run, constraint_id=constraint_id)
-    if request.method != "POST":  # after the lookup: an outsider gets 404, not 405
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     try:
         new = match_run_release(organisation=request.organisation, run=run,
                                 constraint=constraint, created_by=request.member)  # fmt: skip
@@ -185,8 +186,8 @@ def match_run_release_view(
 def match_run_publish_view(request: TenantRequest, run_id: UUID) -> HttpResponse:
     """Publish a run: proposed pairings, and each person is asked to accept."""
     run = match_run_get(organisation=request.organisation, run_id=run_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     try:
         match_run_publish_request(
             organisation=request.organisation, run=run, published_by=request.member
@@ -216,7 +217,7 @@ def match_run_compare_view(request: TenantRequest, run_id: UUID) -> HttpResponse
 
 
 @tenant_view()
-def pairing_mine(request: TenantRequest) -> HttpResponse:
+def pairing_mine_view(request: TenantRequest) -> HttpResponse:
     """The member's proposals to answer, live pairings, past ones, and wish lists to set."""
     context = {
         "pairings": pairings_of_member(organisation=request.organisation, member=request.member),
@@ -245,7 +246,7 @@ def _pairing_page(
 
 
 @tenant_view()
-def pairing_detail(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
+def pairing_detail_view(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
     """One of the member's pairings: the partner, why they were matched, accept or decline."""
     return _pairing_page(request, pairing_id)
 
@@ -256,8 +257,8 @@ def pairing_accept_view(request: TenantRequest, pairing_id: UUID) -> HttpRespons
     pairing = pairing_get_for_member(
         organisation=request.organisation, member=request.member, pairing_id=pairing_id
     )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     try:
         pairing = pairing_accept(
             organisation=request.organisation, pairing=pairing, member=request.member
@@ -278,8 +279,8 @@ def pairing_decline_view(request: TenantRequest, pairing_id: UUID) -> HttpRespon
     pairing = pairing_get_for_member(
         organisation=request.organisation, member=request.member, pairing_id=pairing_id
     )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     form = DeclineForm(request.POST)
     if form.is_valid():
         try:
@@ -294,7 +295,7 @@ def pairing_decline_view(request: TenantRequest, pairing_id: UUID) -> HttpRespon
 
 
 @tenant_view()
-def pairing_wishes(request: TenantRequest, participant_id: UUID) -> HttpResponse:
+def pairing_wishes_view(request: TenantRequest, participant_id: UUID) -> HttpResponse:
     """A mentee's optional, private wish list of mentors (until matching is over)."""
     mentee = wish_participation_get(
         organisation=request.organisation, member=request.member, participant_id=participant_id

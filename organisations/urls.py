@@ -5,7 +5,7 @@ from django.urls import path
 from organisations import views
 
 urlpatterns = [
-    path("", views.organisation_home, name="organisation-home"),
+    path("", views.organisation_home_view, name="organisation-home"),
     path("members/", views.member_list_view, name="member-list"),
     path("members/export.csv", views.directory_export_view, name="directory-export"),
     path("members/import/", views.directory_import_view, name="directory-import"),

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -45,13 +45,14 @@ from organisations.services import (
     organisation_create,
 )
 from organisations.tenancy import TenantRequest, tenant_view
+from ui.http import refuse_unless_post
 
 MEMBERS_PER_PAGE = 50
 PREVIEW_ERRORS_PER_PAGE = 100
 PREVIEW_SAMPLE_SIZE = 20
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home_view(request: HttpRequest) -> HttpResponse:
     """Send visitors to login and members to their organisations."""
     if request.user.is_authenticated:
         return redirect("organisation-list")
@@ -59,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def organisation_list(request: HttpRequest) -> HttpResponse:
+def organisation_list_view(request: HttpRequest) -> HttpResponse:
     """List the organisations the logged-in person belongs to."""
     memberships = membership_list_for_user(user=request.user)
     return render(request, "organisations/organisation_list.html", {"memberships": memberships})
@@ -81,7 +82,7 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 
 
 @tenant_view()
-def organisation_home(request: TenantRequest) -> HttpResponse:
+def organisation_home_view(request: TenantRequest) -> HttpResponse:
     """Show the organisation's dashboard."""
     summary = organisation_summary(organisation=request.organisation)
     return render(request, "organisations/organisation_home.html", {"summary": summary})
@@ -152,8 +153,8 @@ def member_role_view(request: TenantRequest, member_id: UUID) -> HttpResponse:
     """Grant or remove the HR admin role."""
     organisation = request.organisation
     member = member_detail(organisation=organisation, member_id=member_id)
-    if request.method != "POST":  # after the lookup: another organisation's id is a 404
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     form = MemberRoleForm(request.POST)
     try:
         if not form.is_valid():
@@ -177,8 +178,8 @@ def member_deactivate_view(request: TenantRequest, member_id: UUID) -> HttpRespo
     """Mark someone who left; they can no longer enter the organisation."""
     organisation = request.organisation
     member = member_detail(organisation=organisation, member_id=member_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     try:
         member_deactivate(organisation=organisation, member=member, acting_member=request.member)
     except ValidationError as error:
@@ -193,8 +194,8 @@ def member_reactivate_view(request: TenantRequest, member_id: UUID) -> HttpRespo
     """Let someone who came back enter the organisation again."""
     organisation = request.organisation
     member = member_detail(organisation=organisation, member_id=member_id)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     member_reactivate(organisation=organisation, member=member)
     messages.success(request, _("%(name)s was reactivated.") % {"name": member.full_name})
     return redirect("member-detail", org_slug=organisation.slug, member_id=member.pk)
@@ -256,8 +257,8 @@ def directory_import_apply_view(request: TenantRequest, import_id: UUID) -> Http
     """Apply a previewed upload (re-validated server-side), all or nothing."""
     organisation = request.organisation
     directory_import_staged(organisation=organisation, import_id=import_id, with_content=False)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     form = DirectoryApplyForm(request.POST)
     preview = redirect("directory-import-preview", org_slug=organisation.slug, import_id=import_id)
     if not form.is_valid():

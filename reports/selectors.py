@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
@@ -135,7 +136,7 @@ class ProgrammeHealth:
         return self.mentors_retained / self.mentors_total if self.mentors_total else None
 
 
-def report_programme(*, organisation: Organisation, programme_id: object) -> Programme:
+def report_programme(*, organisation: Organisation, programme_id: UUID) -> Programme:
     """Return a programme of the organisation, or 404."""
     return get_object_or_404(Programme.objects.filter(organisation=organisation), pk=programme_id)
 
@@ -147,7 +148,7 @@ def report_list(*, organisation: Organisation, programme: Programme) -> QuerySet
     )
 
 
-def report_get(*, organisation: Organisation, report_id: object) -> Report:
+def report_get(*, organisation: Organisation, report_id: UUID) -> Report:
     """Return a report of the organisation, or 404."""
     return get_object_or_404(
         Report.objects.filter(organisation=organisation).select_related("programme"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from uuid import UUID
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -78,7 +79,7 @@ def _store(field: FieldFile, extension: str, content: bytes) -> None:
     field.save(f"report.{extension}", ContentFile(content), save=False)
 
 
-def report_build(*, organisation: Organisation, report_id: str) -> Report | None:
+def report_build(*, organisation: Organisation, report_id: UUID) -> Report | None:
     """Build a report's files; safe to run again (a redelivered task rebuilds the same files)."""
     claimed = Report.objects.filter(
         organisation=organisation,

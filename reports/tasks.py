@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from celery import shared_task
 
 from jobs.base import JobTask
@@ -13,7 +15,7 @@ from reports.services import report_build, reports_schedule_monthly
 def build_report(organisation_id: str, report_id: str) -> str | None:
     """Build one report's files inside its organisation's scope."""
     organisation = Organisation.objects.get(pk=organisation_id)
-    report = report_build(organisation=organisation, report_id=report_id)
+    report = report_build(organisation=organisation, report_id=UUID(report_id))
     return str(report.pk) if report else None
 
 

@@ -29,7 +29,7 @@ DOWNLOADS = {"pdf": "pdf_file", "csv": "csv_file", "xlsx": "xlsx_file"}
 
 
 @tenant_view(admin=True)
-def report_list(request: TenantRequest) -> HttpResponse:
+def report_list_view(request: TenantRequest) -> HttpResponse:
     """List reports and order a new one."""
     organisation = request.organisation
     form = ReportOrderForm(
@@ -56,7 +56,7 @@ def report_list(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def report_detail(request: TenantRequest, report_id: UUID) -> HttpResponse:
+def report_detail_view(request: TenantRequest, report_id: UUID) -> HttpResponse:
     """Show a report's progress (polled with htmx while it builds) and its downloads."""
     report = report_get(organisation=request.organisation, report_id=report_id)
     template = "reports/report_detail.html"
@@ -66,7 +66,7 @@ def report_detail(request: TenantRequest, report_id: UUID) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def report_download(request: TenantRequest, report_id: UUID, fmt: str) -> FileResponse:
+def report_download_view(request: TenantRequest, report_id: UUID, fmt: str) -> FileResponse:
     """Serve one of a report's files to an admin of its organisation (never a public URL)."""
     report = report_get(organisation=request.organisation, report_id=report_id)
     field = DOWNLOADS.get(fmt)
@@ -77,7 +77,7 @@ def report_download(request: TenantRequest, report_id: UUID, fmt: str) -> FileRe
 
 
 @tenant_view(admin=True)
-def report_dashboard(request: TenantRequest, programme_id: UUID) -> HttpResponse:
+def report_dashboard_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Show a programme's health: funnel, sessions, pairs, training, topics, outcomes."""
     programme = report_programme(organisation=request.organisation, programme_id=programme_id)
     health = programme_health(organisation=request.organisation, programme=programme)
@@ -91,14 +91,14 @@ def report_dashboard(request: TenantRequest, programme_id: UUID) -> HttpResponse
 
 
 @tenant_view()
-def my_progress(request: TenantRequest) -> HttpResponse:
+def my_progress_view(request: TenantRequest) -> HttpResponse:
     """Show a mentor or mentee their own sessions, topics and levels reached."""
     progress = member_progress(organisation=request.organisation, member=request.member)
     return render(request, "reports/my_progress.html", {"progress": progress})
 
 
 @tenant_view()
-def my_progress_summary(request: TenantRequest) -> HttpResponse:
+def my_progress_summary_view(request: TenantRequest) -> HttpResponse:
     """Download the member's summary of what they learned as a PDF."""
     progress = member_progress(organisation=request.organisation, member=request.member)
     mentee_progress = [p for p in progress if p.participant.role == "mentee"]

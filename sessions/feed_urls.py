@@ -10,5 +10,5 @@ from django.urls import URLPattern, path
 from sessions import views
 
 urlpatterns: list[URLPattern] = [
-    path("<str:token>.ics", views.calendar_feed, name="session-feed"),
+    path("<str:token>.ics", views.calendar_feed_view, name="session-feed"),
 ]

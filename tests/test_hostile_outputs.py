@@ -432,7 +432,7 @@ def test_hostile_text_is_neutralised_in_every_output(
     world = _world(cast, text)
     mail.outbox.clear()
     with scope(organisation=cast.org_a), django_capture_on_commit_callbacks(execute=True):
-        report_build(organisation=cast.org_a, report_id=str(world.report.pk))
+        report_build(organisation=cast.org_a, report_id=world.report.pk)
     checks = _outputs(world, payload.marker, cast, django_capture_on_commit_callbacks)
     assert list(checks) == list(OUTPUTS)
     problems = {output: _run(check) for output, check in checks.items()}

@@ -7,7 +7,7 @@ row; the two statements share no value, and nothing about the rating is logged.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -90,7 +90,7 @@ def _checked_answers(answers: RatingAnswers, topic_ids: list[str]) -> RatingAnsw
 
 @sensitive_variables()
 def rating_submit(
-    *, organisation: Organisation, member: Member, eligibility_id: Any, answers: RatingAnswers
+    *, organisation: Organisation, member: Member, eligibility_id: UUID, answers: RatingAnswers
 ) -> str:
     """Record one anonymous rating of a held session; return the receipt code (shown once).
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,7 +24,7 @@ from organisations.models import Member, Organisation
 
 
 def thank_you_send(
-    *, organisation: Organisation, member: Member, pairing_id: Any, message: str
+    *, organisation: Organisation, member: Member, pairing_id: UUID, message: str
 ) -> ThankYouNote:
     """Send the mentor of one of the member's pairs a named thank-you note (by email too)."""
     pairing = get_object_or_404(

@@ -11,6 +11,7 @@ import secrets
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -87,7 +88,7 @@ def _save_release(
     organisation: Organisation,
     *,
     kind: str,
-    subject_id: Any,
+    subject_id: UUID,
     records: list[RatingRecord],
     thresholds: Thresholds,
     domains: dict[str, list[str]] | None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -78,7 +79,7 @@ def _check_publishable(
     return proposals
 
 
-def _lock_run(organisation: Organisation, run_id: Any) -> tuple[Programme, MatchRun]:
+def _lock_run(organisation: Organisation, run_id: UUID) -> tuple[Programme, MatchRun]:
     # Locked in this order everywhere: programme, then run.
     run = MatchRun.objects.get(organisation=organisation, pk=run_id)
     programme = Programme.objects.select_for_update().get(
@@ -112,7 +113,7 @@ def match_run_publish_request(
 
 
 @transaction.atomic
-def match_run_publish(*, organisation: Organisation, run_id: Any) -> list[Pairing] | None:
+def match_run_publish(*, organisation: Organisation, run_id: UUID) -> list[Pairing] | None:
     """Turn a requested run into proposed pairings and ask each person to accept.
 
     The task's body: idempotent (a published run is left alone). Pairings and their emails

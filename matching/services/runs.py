@@ -7,6 +7,7 @@ import time
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -161,7 +162,7 @@ def _constraint_pairs(run: MatchRun) -> tuple[list[Pair], list[Pair]]:
     return pins, forbids
 
 
-def match_run_execute(*, organisation: Organisation, run_id: Any) -> MatchRun | None:
+def match_run_execute(*, organisation: Organisation, run_id: UUID) -> MatchRun | None:
     """Optimise a run and store its proposal; safe to run again (a redelivered task redoes it)."""
     claimed = MatchRun.objects.filter(
         organisation=organisation,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -85,7 +86,7 @@ def programme_training_step_count(*, programme: Programme) -> int:
     ).count()
 
 
-def participant_get_for_admin(*, programme: Programme, participant_id: object) -> Participant:
+def participant_get_for_admin(*, programme: Programme, participant_id: UUID) -> Participant:
     """Return one participant of the programme with member and topics, or 404."""
     return get_object_or_404(
         Participant.objects.filter(organisation_id=programme.organisation_id, programme=programme)
@@ -97,7 +98,7 @@ def participant_get_for_admin(*, programme: Programme, participant_id: object) -
 
 
 def participant_get_own(
-    *, organisation: Organisation, member: Member, participant_id: object
+    *, organisation: Organisation, member: Member, participant_id: UUID
 ) -> Participant:
     """Return a participation of the caller, or 404 (also for another member's participation)."""
     return get_object_or_404(

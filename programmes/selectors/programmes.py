@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -46,7 +47,7 @@ def programme_list(*, organisation: Organisation) -> QuerySet[Programme]:
     )
 
 
-def programme_get(*, organisation: Organisation, programme_id: object) -> Programme:
+def programme_get(*, organisation: Organisation, programme_id: UUID) -> Programme:
     """Return one programme of the organisation, or 404."""
     return get_object_or_404(Programme.objects.filter(organisation=organisation), pk=programme_id)
 

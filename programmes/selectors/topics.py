@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -26,12 +28,14 @@ def topic_active_list(*, organisation: Organisation) -> QuerySet[Topic]:
     return Topic.objects.filter(organisation=organisation, is_active=True).order_by("name")
 
 
-def topic_get(*, organisation: Organisation, topic_id: object) -> Topic:
+def topic_get(*, organisation: Organisation, topic_id: UUID) -> Topic:
     """Return one topic of the organisation, or 404."""
     return get_object_or_404(Topic.objects.filter(organisation=organisation), pk=topic_id)
 
 
-def topic_name_taken(*, organisation: Organisation, name: str, exclude_id: object = None) -> bool:
+def topic_name_taken(
+    *, organisation: Organisation, name: str, exclude_id: UUID | None = None
+) -> bool:
     """Tell whether another topic of the organisation has this name (case-insensitive)."""
     topics = Topic.objects.filter(organisation=organisation, name__iexact=name.strip())
     if exclude_id is not None:
@@ -64,7 +68,7 @@ def topic_resources_by_level(
 
 
 def resource_list(
-    *, organisation: Organisation, topic_id: object = None, level: int | None = None
+    *, organisation: Organisation, topic_id: UUID | None = None, level: int | None = None
 ) -> QuerySet[Resource]:
     """Return the library, optionally for one topic and/or level (archived topics left out)."""
     resources = Resource.objects.filter(
@@ -77,7 +81,7 @@ def resource_list(
     return resources.order_by("topic__name", "level", "title")
 
 
-def resource_get(*, organisation: Organisation, resource_id: object) -> Resource:
+def resource_get(*, organisation: Organisation, resource_id: UUID) -> Resource:
     """Return one resource of the organisation, or 404."""
     return get_object_or_404(
         Resource.objects.filter(organisation=organisation).select_related("topic"),
@@ -85,7 +89,7 @@ def resource_get(*, organisation: Organisation, resource_id: object) -> Resource
     )
 
 
-def resource_file_get(*, organisation: Organisation, resource_id: object) -> Resource:
+def resource_file_get(*, organisation: Organisation, resource_id: UUID) -> Resource:
     """Return a file resource of the organisation, or 404 (links and texts have no file)."""
     return get_object_or_404(
         Resource.objects.filter(organisation=organisation, kind=Resource.Kind.FILE).exclude(

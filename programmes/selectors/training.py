@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from uuid import UUID
 
 from django.shortcuts import get_object_or_404
 
@@ -18,7 +19,7 @@ def training_steps(*, programme: Programme) -> list[TrainingStep]:
     )
 
 
-def training_step_get(*, programme: Programme, step_id: object) -> TrainingStep:
+def training_step_get(*, programme: Programme, step_id: UUID) -> TrainingStep:
     """Return one step of the programme's training, or 404."""
     return get_object_or_404(
         TrainingStep.objects.filter(organisation_id=programme.organisation_id, programme=programme),

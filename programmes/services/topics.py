@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ TOPIC_FIELDS = (
 )
 
 
-def _clean_name(*, organisation: Organisation, name: str, exclude_id: object = None) -> str:
+def _clean_name(*, organisation: Organisation, name: str, exclude_id: UUID | None = None) -> str:
     name = " ".join(name.split())
     if not name:
         raise ValidationError({"name": _("Give the topic a name.")})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -25,7 +27,7 @@ from programmes.services.enrolment import (
     participant_withdraw,
 )
 from programmes.services.training import training_step_complete
-from programmes.views import refuse_unless_post
+from ui.http import refuse_unless_post
 
 
 @tenant_view()
@@ -36,7 +38,7 @@ def my_programmes_view(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view()
-def participant_detail_view(request: TenantRequest, participant_id: str) -> HttpResponse:
+def participant_detail_view(request: TenantRequest, participant_id: UUID) -> HttpResponse:
     """Show one of the caller's participations and what happens next."""
     participant = participant_get_own(
         organisation=request.organisation, member=request.member, participant_id=participant_id
@@ -53,7 +55,7 @@ def participant_detail_view(request: TenantRequest, participant_id: str) -> Http
 
 
 @tenant_view()
-def participant_enrol_view(request: TenantRequest, participant_id: str) -> HttpResponse:
+def participant_enrol_view(request: TenantRequest, participant_id: UUID) -> HttpResponse:
     """The enrolment form: saved with its topics in one go, or not at all."""
     participant = participant_get_own(
         organisation=request.organisation, member=request.member, participant_id=participant_id
@@ -85,7 +87,7 @@ def participant_enrol_view(request: TenantRequest, participant_id: str) -> HttpR
 
 
 @tenant_view()
-def participant_training_view(request: TenantRequest, participant_id: str) -> HttpResponse:
+def participant_training_view(request: TenantRequest, participant_id: UUID) -> HttpResponse:
     """The mentor training: steps to read, each marked as done."""
     participant = participant_get_own(
         organisation=request.organisation, member=request.member, participant_id=participant_id
@@ -104,7 +106,7 @@ def participant_training_view(request: TenantRequest, participant_id: str) -> Ht
 
 @tenant_view()
 def participant_training_step_done_view(
-    request: TenantRequest, participant_id: str, step_id: str
+    request: TenantRequest, participant_id: UUID, step_id: UUID
 ) -> HttpResponse:
     """Mark one training step as done."""
     participant = participant_get_own(
@@ -125,7 +127,7 @@ def participant_training_step_done_view(
 
 
 @tenant_view()
-def participant_withdraw_view(request: TenantRequest, participant_id: str) -> HttpResponse:
+def participant_withdraw_view(request: TenantRequest, participant_id: UUID) -> HttpResponse:
     """Leave a programme before it runs."""
     participant = participant_get_own(
         organisation=request.organisation, member=request.member, participant_id=participant_id

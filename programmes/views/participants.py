@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from typing import Any
+from uuid import UUID
 
 from django import forms
 from django.contrib import messages
@@ -44,8 +45,8 @@ from programmes.services.invitations import (
     invitation_create_many,
     invitation_resend,
 )
-from programmes.views import refuse_unless_post
 from safetext.neutralise import one_line
+from ui.http import refuse_unless_post
 
 PARTICIPANTS_PER_PAGE = 50
 
@@ -94,7 +95,7 @@ def _invite(request: TenantRequest, programme: Programme, mode: str, data: dict[
 
 
 @tenant_view(admin=True)
-def programme_invite_view(request: TenantRequest, programme_id: str) -> HttpResponse:
+def programme_invite_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Invite people individually, by department or from a CSV of emails."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
     invite_forms = _invite_forms(request, programme)
@@ -152,7 +153,7 @@ def _filter_values(form: ParticipantFilterForm) -> ParticipantFilters:
 
 
 @tenant_view(admin=True)
-def participant_list_view(request: TenantRequest, programme_id: str) -> HttpResponse:
+def participant_list_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """List a programme's participants, filtered by role, status, department, topic, training."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
     form = _filters(request, programme)
@@ -174,7 +175,7 @@ def participant_list_view(request: TenantRequest, programme_id: str) -> HttpResp
 
 
 @tenant_view(admin=True)
-def participant_export_view(request: TenantRequest, programme_id: str) -> HttpResponse:
+def participant_export_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Download the (filtered) participant list as CSV."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
     participants = participant_list(
@@ -190,7 +191,7 @@ def participant_export_view(request: TenantRequest, programme_id: str) -> HttpRe
 
 @tenant_view(admin=True)
 def participant_review_view(
-    request: TenantRequest, programme_id: str, participant_id: str
+    request: TenantRequest, programme_id: UUID, participant_id: UUID
 ) -> HttpResponse:
     """Show an enrolment; for a mentor's application, approve or decline it with a note."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
@@ -221,7 +222,7 @@ def participant_review_view(
 
 @tenant_view(admin=True)
 def participant_invitation_resend_view(
-    request: TenantRequest, programme_id: str, participant_id: str
+    request: TenantRequest, programme_id: UUID, participant_id: UUID
 ) -> HttpResponse:
     """Email a fresh invitation link (the previous one stops working)."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)

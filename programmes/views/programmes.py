@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -37,7 +39,7 @@ from programmes.services.training import (
     training_step_move,
     training_step_update,
 )
-from programmes.views import refuse_unless_post
+from ui.http import refuse_unless_post
 
 
 @tenant_view(admin=True)
@@ -69,7 +71,7 @@ def programme_create_view(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def programme_detail_view(request: TenantRequest, programme_id: str) -> HttpResponse:
+def programme_detail_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Show a programme: its checklist for the next step, and its overview."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
     context = {"programme": programme, **programme_dashboard(programme=programme)}
@@ -77,7 +79,7 @@ def programme_detail_view(request: TenantRequest, programme_id: str) -> HttpResp
 
 
 @tenant_view(admin=True)
-def programme_update_view(request: TenantRequest, programme_id: str) -> HttpResponse:
+def programme_update_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Edit a programme; fields that no longer make sense to change are locked."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
     editable = programme_editable_fields(programme.status)
@@ -104,7 +106,7 @@ def programme_update_view(request: TenantRequest, programme_id: str) -> HttpResp
 
 
 @tenant_view(admin=True)
-def programme_transition_view(request: TenantRequest, programme_id: str) -> HttpResponse:
+def programme_transition_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Move the programme to its next status, or explain what is missing."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
     if (refused := refuse_unless_post(request)) is not None:
@@ -129,7 +131,7 @@ def programme_transition_view(request: TenantRequest, programme_id: str) -> Http
 
 
 @tenant_view(admin=True)
-def programme_training_view(request: TenantRequest, programme_id: str) -> HttpResponse:
+def programme_training_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """Edit the programme's mentor training: steps in order, add, reorder, remove."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
     form = TrainingStepForm(request.POST or None)
@@ -148,7 +150,7 @@ def programme_training_view(request: TenantRequest, programme_id: str) -> HttpRe
 
 @tenant_view(admin=True)
 def programme_training_step_update_view(
-    request: TenantRequest, programme_id: str, step_id: str
+    request: TenantRequest, programme_id: UUID, step_id: UUID
 ) -> HttpResponse:
     """Change one training step."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
@@ -168,7 +170,7 @@ def programme_training_step_update_view(
 
 @tenant_view(admin=True)
 def programme_training_step_move_view(
-    request: TenantRequest, programme_id: str, step_id: str
+    request: TenantRequest, programme_id: UUID, step_id: UUID
 ) -> HttpResponse:
     """Move a step up or down."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)
@@ -187,7 +189,7 @@ def programme_training_step_move_view(
 
 @tenant_view(admin=True)
 def programme_training_step_delete_view(
-    request: TenantRequest, programme_id: str, step_id: str
+    request: TenantRequest, programme_id: UUID, step_id: UUID
 ) -> HttpResponse:
     """Remove a training step."""
     programme = programme_get(organisation=request.organisation, programme_id=programme_id)

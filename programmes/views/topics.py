@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -29,7 +31,7 @@ from programmes.services.topics import (
     topic_set_active,
     topic_update,
 )
-from programmes.views import refuse_unless_post
+from ui.http import refuse_unless_post
 
 RESOURCES_PER_PAGE = 50
 
@@ -57,7 +59,7 @@ def topic_create_view(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def topic_detail_view(request: TenantRequest, topic_id: str) -> HttpResponse:
+def topic_detail_view(request: TenantRequest, topic_id: UUID) -> HttpResponse:
     """Show a topic's level descriptions and its resources per level."""
     topic = topic_get(organisation=request.organisation, topic_id=topic_id)
     levels = topic_resources_by_level(organisation=request.organisation, topic=topic)
@@ -65,7 +67,7 @@ def topic_detail_view(request: TenantRequest, topic_id: str) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def topic_update_view(request: TenantRequest, topic_id: str) -> HttpResponse:
+def topic_update_view(request: TenantRequest, topic_id: UUID) -> HttpResponse:
     """Change a topic's name or level descriptions."""
     topic = topic_get(organisation=request.organisation, topic_id=topic_id)
     initial = {name: getattr(topic, name) for name in TopicForm.base_fields}
@@ -82,7 +84,7 @@ def topic_update_view(request: TenantRequest, topic_id: str) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def topic_archive_view(request: TenantRequest, topic_id: str) -> HttpResponse:
+def topic_archive_view(request: TenantRequest, topic_id: UUID) -> HttpResponse:
     """Archive a topic (no longer offered) or restore it."""
     topic = topic_get(organisation=request.organisation, topic_id=topic_id)
     if (refused := refuse_unless_post(request)) is not None:
@@ -95,7 +97,7 @@ def topic_archive_view(request: TenantRequest, topic_id: str) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def topic_delete_view(request: TenantRequest, topic_id: str) -> HttpResponse:
+def topic_delete_view(request: TenantRequest, topic_id: UUID) -> HttpResponse:
     """Delete an unused topic; explain when it must be archived instead."""
     topic = topic_get(organisation=request.organisation, topic_id=topic_id)
     if (refused := refuse_unless_post(request)) is not None:
@@ -110,7 +112,7 @@ def topic_delete_view(request: TenantRequest, topic_id: str) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def resource_create_view(request: TenantRequest, topic_id: str) -> HttpResponse:
+def resource_create_view(request: TenantRequest, topic_id: UUID) -> HttpResponse:
     """Add a link, short text or file to a topic at one level."""
     topic = topic_get(organisation=request.organisation, topic_id=topic_id)
     form = ResourceForm(request.POST or None, request.FILES or None, initial=request.GET.dict())
@@ -136,7 +138,7 @@ def resource_create_view(request: TenantRequest, topic_id: str) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def resource_update_view(request: TenantRequest, resource_id: str) -> HttpResponse:
+def resource_update_view(request: TenantRequest, resource_id: UUID) -> HttpResponse:
     """Change a resource (a new file replaces the old one)."""
     resource = resource_get(organisation=request.organisation, resource_id=resource_id)
     initial = {n: getattr(resource, n) for n in ("level", "kind", "title", "url", "body")}
@@ -162,7 +164,7 @@ def resource_update_view(request: TenantRequest, resource_id: str) -> HttpRespon
 
 
 @tenant_view(admin=True)
-def resource_delete_view(request: TenantRequest, resource_id: str) -> HttpResponse:
+def resource_delete_view(request: TenantRequest, resource_id: UUID) -> HttpResponse:
     """Remove a resource and its file."""
     resource = resource_get(organisation=request.organisation, resource_id=resource_id)
     if (refused := refuse_unless_post(request)) is not None:
@@ -191,7 +193,7 @@ def resource_list_view(request: TenantRequest) -> HttpResponse:
 
 
 @tenant_view()
-def resource_file_view(request: TenantRequest, resource_id: str) -> FileResponse:
+def resource_file_view(request: TenantRequest, resource_id: UUID) -> FileResponse:
     """Send a resource's file to a member of its organisation (never a public media URL)."""
     resource = resource_file_get(organisation=request.organisation, resource_id=resource_id)
     kind = next((k for k in FILE_KINDS.values() if k.content_type == resource.content_type), None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from uuid import UUID
 
 from django.db.models import Count, Max, Min, Q, QuerySet, Sum
 from django.shortcuts import get_object_or_404
@@ -17,7 +17,7 @@ from sessions import policy
 from sessions.models import MentoringSession
 
 
-def programme_for_admin(*, organisation: Organisation, programme_id: Any) -> Programme:
+def programme_for_admin(*, organisation: Organisation, programme_id: UUID) -> Programme:
     """Return a programme of the organisation; 404 otherwise."""
     return get_object_or_404(Programme.objects.filter(organisation=organisation), pk=programme_id)
 

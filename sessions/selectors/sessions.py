@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -39,7 +40,7 @@ def role_in_pairing(pairing: Pairing, member: Member) -> str | None:
     return None
 
 
-def pairing_for_member(*, organisation: Organisation, member: Member, pairing_id: Any) -> Pairing:
+def pairing_for_member(*, organisation: Organisation, member: Member, pairing_id: UUID) -> Pairing:
     """Return a pairing the member is part of; 404 for anyone else (same answer as missing)."""
     pairings = Pairing.objects.filter(organisation=organisation).filter(_member_q(member))
     return get_object_or_404(pairings.select_related(*PAIRING_RELATED), pk=pairing_id)
@@ -57,7 +58,7 @@ def pairing_list_for_member(*, organisation: Organisation, member: Member) -> li
 
 
 def session_for_member(
-    *, organisation: Organisation, member: Member, session_id: Any
+    *, organisation: Organisation, member: Member, session_id: UUID
 ) -> MentoringSession:
     """Return a session of one of the member's pairs with its agenda, resources and history."""
     sessions = (
@@ -173,7 +174,7 @@ def overlapping_sessions(
     pairing: Pairing,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    exclude_id: Any = None,
+    exclude_id: UUID | None = None,
 ) -> list[MentoringSession]:
     """Return live sessions of the pair, or of either person elsewhere, overlapping a slot."""
     people = [pairing.mentor.member_id, pairing.mentee.member_id]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
-from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +20,7 @@ from sessions.models import MentoringSession, SessionEvent
 from sessions.selectors import PAIRING_RELATED, SESSION_RELATED, role_in_pairing
 
 
-def lock_pairing(*, organisation: Organisation, pairing_id: Any) -> Pairing:
+def lock_pairing(*, organisation: Organisation, pairing_id: UUID) -> Pairing:
     """Load and lock a pairing: proposals of one pair are checked for overlaps one at a time."""
     try:
         return (
@@ -32,7 +32,7 @@ def lock_pairing(*, organisation: Organisation, pairing_id: Any) -> Pairing:
         raise PermissionDenied from None
 
 
-def lock_session(*, organisation: Organisation, session_id: Any) -> MentoringSession:
+def lock_session(*, organisation: Organisation, session_id: UUID) -> MentoringSession:
     """Load and lock a session, so two clicks cannot both apply (e.g. logged twice)."""
     try:
         return (

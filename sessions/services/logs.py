@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -53,7 +54,7 @@ def session_log(
     *,
     organisation: Organisation,
     member: Member,
-    session_id: Any,
+    session_id: UUID,
     outcome: str,
     actual_minutes: int | None,
     reached_levels: Mapping[str, int | None],
@@ -155,7 +156,7 @@ def activate_pairings(pairing_ids: list[Any]) -> int:
 
 @transaction.atomic
 def session_confirm(
-    *, organisation: Organisation, member: Member, session_id: Any
+    *, organisation: Organisation, member: Member, session_id: UUID
 ) -> MentoringSession:
     """The mentee confirms the log with one click; a held session now counts."""
     session = lock_session(organisation=organisation, session_id=session_id)
@@ -175,7 +176,7 @@ def session_confirm(
 
 @transaction.atomic
 def session_dispute(
-    *, organisation: Organisation, member: Member, session_id: Any, note: str
+    *, organisation: Organisation, member: Member, session_id: UUID, note: str
 ) -> MentoringSession:
     """The mentee flags a disagreement with the log; the mentor is told and may correct it."""
     if not note.strip():

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from uuid import UUID
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -125,7 +126,7 @@ def session_propose(
     *,
     organisation: Organisation,
     member: Member,
-    pairing_id: Any,
+    pairing_id: UUID,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     timezone_name: str,
@@ -190,7 +191,7 @@ def session_series_propose(
     *,
     organisation: Organisation,
     member: Member,
-    pairing_id: Any,
+    pairing_id: UUID,
     first_date: dt.date,
     start_time: dt.time,
     minutes: int,
@@ -320,7 +321,7 @@ def _bump(session: MentoringSession, **changes: Any) -> None:
 
 @transaction.atomic
 def session_accept(
-    *, organisation: Organisation, member: Member, session_id: Any
+    *, organisation: Organisation, member: Member, session_id: UUID
 ) -> MentoringSession:
     """The person who did not make the proposal accepts it; both get the confirmed invitation."""
     session = lock_session(organisation=organisation, session_id=session_id)
@@ -342,7 +343,7 @@ def session_accept(
 
 @transaction.atomic
 def session_decline(
-    *, organisation: Organisation, member: Member, session_id: Any, reason: str = ""
+    *, organisation: Organisation, member: Member, session_id: UUID, reason: str = ""
 ) -> MentoringSession:
     """The person asked declines a proposal; the proposer's invitation is cancelled."""
     session = lock_session(organisation=organisation, session_id=session_id)
@@ -366,7 +367,7 @@ def session_reschedule(
     *,
     organisation: Organisation,
     member: Member,
-    session_id: Any,
+    session_id: UUID,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     timezone_name: str,
@@ -425,7 +426,7 @@ def session_reschedule(
 
 @transaction.atomic
 def session_cancel(
-    *, organisation: Organisation, member: Member, session_id: Any, reason: str
+    *, organisation: Organisation, member: Member, session_id: UUID, reason: str
 ) -> MentoringSession:
     """Either person cancels with a reason; mentee cancellations are counted for HR."""
     if not reason.strip():

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,6 +26,7 @@ from sessions.forms import (
 from sessions.models import MentoringSession
 from sessions.selectors import proposal_options, role_in_pairing, session_for_member
 from sessions.views.common import posted, render_local, to_detail
+from ui.http import refuse_unless_post
 
 
 def _post_action(
@@ -34,8 +35,8 @@ def _post_action(
     session = session_for_member(
         organisation=request.organisation, member=request.member, session_id=session_id
     )
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
     try:
         action(organisation=request.organisation, member=request.member, session_id=session.pk)
     except ValidationError as error:
@@ -46,13 +47,13 @@ def _post_action(
 
 
 @tenant_view()
-def session_accept(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_accept_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """Accept a proposed time (POST)."""
     return _post_action(request, session_id, services.session_accept, _("Session accepted."))
 
 
 @tenant_view()
-def session_confirm(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_confirm_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """The mentee confirms the mentor's log (POST, one click)."""
     return _post_action(request, session_id, services.session_confirm, _("Thank you: confirmed."))
 
@@ -100,7 +101,7 @@ def _form_action(
 
 
 @tenant_view()
-def session_decline(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_decline_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """Decline a proposed time, optionally with a reason."""
     return _form_action(
         request,
@@ -120,7 +121,7 @@ def session_decline(request: TenantRequest, session_id: UUID) -> HttpResponse:
 
 
 @tenant_view()
-def session_cancel(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_cancel_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """Cancel a session with a reason; the other person is told."""
     return _form_action(
         request,
@@ -140,7 +141,7 @@ def session_cancel(request: TenantRequest, session_id: UUID) -> HttpResponse:
 
 
 @tenant_view()
-def session_reschedule(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_reschedule_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """Propose another time; the other person is asked to accept it."""
     return _form_action(
         request,
@@ -164,7 +165,7 @@ def session_reschedule(request: TenantRequest, session_id: UUID) -> HttpResponse
 
 
 @tenant_view()
-def session_dispute(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_dispute_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """The mentee flags a disagreement with the log."""
     return _form_action(
         request,
@@ -184,7 +185,7 @@ def session_dispute(request: TenantRequest, session_id: UUID) -> HttpResponse:
 
 
 @tenant_view()
-def session_log(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_log_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """The mentor logs the session (or corrects the log within the window)."""
     session = session_for_member(
         organisation=request.organisation, member=request.member, session_id=session_id

@@ -28,7 +28,7 @@ FEED_TOKEN_SESSION_KEY = "sessions.new_feed_token"  # noqa: S105 - a key name, n
 
 
 @tenant_view()
-def session_calendar(request: TenantRequest) -> HttpResponse:
+def session_calendar_view(request: TenantRequest) -> HttpResponse:
     """The member's private calendar subscription: create, regenerate or revoke its URL."""
     organisation, member = request.organisation, request.member
     if request.method == "POST":
@@ -53,7 +53,7 @@ def _feed_url(request: HttpRequest, token: str) -> str:
 
 
 @require_safe
-def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+def calendar_feed_view(request: HttpRequest, token: str) -> HttpResponse:
     """A member's sessions as an iCalendar feed; the secret token is the credential."""
     feed = calendar_feed_by_token(token=token)
     if feed is None:
@@ -70,7 +70,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @tenant_view(admin=True)
-def session_programme_overview(request: TenantRequest, programme_id: UUID) -> HttpResponse:
+def session_programme_overview_view(request: TenantRequest, programme_id: UUID) -> HttpResponse:
     """HR: a programme's sessions planned, held, cancelled (by whom), no-shows, hours, stalls."""
     programme = programme_for_admin(organisation=request.organisation, programme_id=programme_id)
     overview = programme_session_overview(organisation=request.organisation, programme=programme)

@@ -32,7 +32,7 @@ PAST_PER_PAGE = 20
 
 
 @tenant_view()
-def session_list(request: TenantRequest) -> HttpResponse:
+def session_list_view(request: TenantRequest) -> HttpResponse:
     """The member's sessions: to answer, upcoming, to log, to confirm, past; and their pairs."""
     organisation, member = request.organisation, request.member
     lists = session_lists_for_member(organisation=organisation, member=member)
@@ -71,7 +71,7 @@ def _initial_slot(request: TenantRequest, pairing: Any) -> dict[str, Any]:
 
 
 @tenant_view()
-def session_propose(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
+def session_propose_view(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
     """The mentor proposes one session to the mentee."""
     pairing, options = _options_for(request, pairing_id)
     form = SessionProposalForm(posted(request), initial=_initial_slot(request, pairing))
@@ -105,7 +105,7 @@ def session_propose(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
 
 
 @tenant_view()
-def session_series_propose(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
+def session_series_propose_view(request: TenantRequest, pairing_id: UUID) -> HttpResponse:
     """The mentor proposes a series following the programme's cadence."""
     pairing, options = _options_for(request, pairing_id)
     form = SessionSeriesForm(posted(request), initial=_initial_slot(request, pairing))
@@ -147,7 +147,7 @@ def _series_messages(request: HttpRequest, result: services.SeriesResult) -> Non
 
 
 @tenant_view()
-def session_detail(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_detail_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """A session: when, where, agenda, resources, log, history and what the viewer can do."""
     session = session_for_member(
         organisation=request.organisation, member=request.member, session_id=session_id
@@ -169,7 +169,7 @@ def session_detail(request: TenantRequest, session_id: UUID) -> HttpResponse:
 
 
 @tenant_view()
-def session_ics(request: TenantRequest, session_id: UUID) -> HttpResponse:
+def session_ics_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
     """Download the session as an .ics file (same UID and SEQUENCE as the emailed invitation)."""
     session = session_for_member(
         organisation=request.organisation, member=request.member, session_id=session_id

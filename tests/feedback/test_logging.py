@@ -109,7 +109,8 @@ def test_error_report_of_a_failed_submission_hides_the_answers(
     monkeypatch.setattr(ratings, "seal", broken)
     request = RequestFactory().post("/", FORM)
     request.user = pair.mentee.user  # type: ignore[assignment]
-    rate: Any = views.rating_create  # called as URL resolution would (the decorators add org_slug)
+    # Called as URL resolution would (the decorators add org_slug).
+    rate: Any = views.rating_create_view
     try:
         rate(request, org_slug="org-a", eligibility_id=eligibility.pk)
     except RuntimeError:
@@ -123,8 +124,8 @@ def test_error_report_of_a_failed_submission_hides_the_answers(
 
 
 def test_rating_views_mark_post_data_sensitive() -> None:
-    rate: Any = views.rating_create
-    withdraw: Any = views.rating_withdraw
+    rate: Any = views.rating_create_view
+    withdraw: Any = views.rating_withdraw_view
     for view, kwargs in ((rate, {"eligibility_id": "0"}), (withdraw, {})):
         request: Any = RequestFactory().post("/", FORM)
         request.user = AnonymousUser()

@@ -25,7 +25,7 @@ DEPARTMENTS = ["Finance"] * 5 + ["Sales"] + ["Legal"] * 6
 def _report_rows(cast: Cast, programme: Any) -> list[dict[str, str]]:
     with scope(organisation=cast.org_a):
         report = Report.objects.create(organisation=cast.org_a, programme=programme)
-        report_build(organisation=cast.org_a, report_id=str(report.pk))
+        report_build(organisation=cast.org_a, report_id=report.pk)
         report.refresh_from_db()
         text = report.csv_file.read().decode("utf-8-sig")
     return [r for r in csv.DictReader(io.StringIO(text)) if r["section"] == FEEDBACK_SECTION]
@@ -70,7 +70,7 @@ def test_department_report_withholds_a_small_department(cast: Cast) -> None:
         report = Report.objects.create(
             organisation=cast.org_a, programme=programme, department="Sales"
         )
-        report_build(organisation=cast.org_a, report_id=str(report.pk))
+        report_build(organisation=cast.org_a, report_id=report.pk)
         report.refresh_from_db()
         text = report.csv_file.read().decode("utf-8-sig")
     rows = [r for r in csv.DictReader(io.StringIO(text)) if r["section"] == FEEDBACK_SECTION]

@@ -23,7 +23,7 @@ def _built(cast: Cast, name: str) -> Report:
         report = Report.objects.create(
             organisation=cast.org_a, programme=programme, requested_by=cast.alice
         )
-        report_build(organisation=cast.org_a, report_id=str(report.pk))
+        report_build(organisation=cast.org_a, report_id=report.pk)
         report.refresh_from_db()
     return report
 
@@ -65,7 +65,7 @@ def test_rebuilding_a_report_replaces_its_files(cast: Cast) -> None:
     report = _built(cast, "Digital 2.0")
     with scope(organisation=cast.org_a):
         Report.objects.filter(pk=report.pk).update(status=Report.Status.QUEUED)
-        report_build(organisation=cast.org_a, report_id=str(report.pk))
+        report_build(organisation=cast.org_a, report_id=report.pk)
         report.refresh_from_db()
     assert report.pdf_file.name.endswith("/report.pdf")
 

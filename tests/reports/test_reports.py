@@ -183,8 +183,8 @@ def test_build_twice_is_harmless(cast: Cast) -> None:
     programme = _programme_with_activity(cast)
     with scope(organisation=cast.org_a):
         report = Report.objects.create(organisation=cast.org_a, programme=programme)
-        assert report_build(organisation=cast.org_a, report_id=str(report.pk)) is not None
-        assert report_build(organisation=cast.org_a, report_id=str(report.pk)) is None
+        assert report_build(organisation=cast.org_a, report_id=report.pk) is not None
+        assert report_build(organisation=cast.org_a, report_id=report.pk) is None
 
 
 def test_monthly_report_is_created_once_even_if_beat_fires_twice(
