@@ -15,6 +15,7 @@ RUN python -m pip install --no-cache-dir --upgrade pip \
 COPY . .
 # collectstatic needs settings but no secrets of its own.
 RUN DJANGO_SECRET_KEY=build-only-not-secret FEEDBACK_SECRET=build-only-not-secret \
+    FLIPSIDE_SITE_URL=http://build.invalid \
     python manage.py collectstatic --noinput \
  && mkdir -p /app/media && chown -R flipside /app/media
 

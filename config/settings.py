@@ -31,7 +31,13 @@ ALLOWED_HOSTS = env_list(
 if not IS_PRODUCTION:
     ALLOWED_HOSTS += ["testserver"]
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("FLIPSIDE_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails and calendar feeds. bin/serve sets it to the port it serves on;
+# production must say where users reach the site.
+SITE_URL = env_str(
+    "FLIPSIDE_SITE_URL",
+    default=None if IS_PRODUCTION else "http://127.0.0.1:8000",
+    required=IS_PRODUCTION,
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.auth",

@@ -222,6 +222,8 @@ class SessionLogForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Only you and your mentee see these; never HR, never the calendar."),
     )
+    # The version of the log the page showed: a double submit is recognised, not re-applied.
+    log_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args: Any, topics: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -61,16 +61,30 @@ def session_log(
     practised: str = "",
     next_steps: str = "",
     private_notes: str = "",
+    seen_version: int | None = None,
 ) -> MentoringSession:
     """The mentor logs (or, within the window, corrects) a session; the mentee is asked to confirm.
 
     `reached_levels` maps topic ids of the mentee's wanted topics to the level reached, or
-    None for a topic not covered.
+    None for a topic not covered. `seen_version` is the `log_version` the form was rendered
+    with: a resubmission of the log as stored (a double click, a reload) changes nothing and
+    sends nothing; a different log posted from a page older than the stored one is refused.
     """
     session = lock_session(organisation=organisation, session_id=session_id)
     role = role_of(session.pairing, member)
     now = timezone.now()
     correcting = session.logged_at is not None
+    if correcting and _same_log(
+        session, outcome, actual_minutes, reached_levels, practised, next_steps, private_notes
+    ):
+        return session
+    if seen_version is not None and seen_version != session.log_version:
+        raise ValidationError(
+            _(
+                "This log was saved again since you opened the page. "
+                "Check the log below and save it again if it still needs a correction."
+            )
+        )
     require_action(session, role, policy.CORRECT_LOG if correcting else policy.LOG, now)
     if outcome not in MentoringSession.LOGGED_STATUSES:
         raise ValidationError({"outcome": _("Say whether the session was held.")})
@@ -108,6 +122,35 @@ def session_log(
     )
     queue_confirm_request(session)
     return session
+
+
+def _same_log(
+    session: MentoringSession,
+    outcome: str,
+    actual_minutes: int | None,
+    reached_levels: Mapping[str, int | None],
+    practised: str,
+    next_steps: str,
+    private_notes: str,
+) -> bool:
+    """True when the posted log is the one stored (held sessions compare levels too)."""
+    held = outcome == MentoringSession.Status.HELD
+    stored_levels = {
+        str(topic_id): level
+        for topic_id, level in session.topics.values_list("topic_id", "reached_level")
+        if level is not None
+    }
+    posted_levels = {
+        str(topic_id): int(level) for topic_id, level in reached_levels.items() if level is not None
+    }
+    return (
+        session.status == outcome
+        and session.actual_minutes == (actual_minutes if held else None)
+        and session.practised == (practised.strip() if held else "")
+        and session.next_steps == next_steps.strip()
+        and session.private_notes == private_notes.strip()
+        and stored_levels == (posted_levels if held else {})
+    )
 
 
 def _checked_levels(

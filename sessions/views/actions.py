@@ -212,6 +212,7 @@ def session_log_view(request: TenantRequest, session_id: UUID) -> HttpResponse:
                 practised=data["practised"],
                 next_steps=data["next_steps"],
                 private_notes=data["private_notes"],
+                seen_version=data["log_version"],
             )
         except ValidationError as error:
             show_service_errors(form, error)
@@ -235,6 +236,7 @@ def _log_initial(session: MentoringSession) -> dict[str, Any]:
         "practised": session.practised,
         "next_steps": session.next_steps,
         "private_notes": session.private_notes,
+        "log_version": session.log_version,
     }
     if session.logged_at:
         initial["outcome"] = session.status
