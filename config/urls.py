@@ -13,6 +13,7 @@ tenant_patterns = [
     path("", include("sessions.urls")),
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
+    path("", include("notifications.urls")),
 ]
 
 urlpatterns = [
@@ -29,4 +30,5 @@ urlpatterns = [
     # and each person's private calendar feed.
     path("", include("programmes.public_urls")),
     path("calendar/", include("sessions.feed_urls")),
+    path("operator/", include("notifications.operator_urls")),
 ]

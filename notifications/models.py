@@ -45,6 +45,10 @@ class OutboundEmail(models.Model):
     next_attempt_at = models.DateTimeField()
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Set when the row is given up (`failed`): shown to HR with `last_error` as the reason.
+    failed_at = models.DateTimeField(null=True, blank=True)
+    # The recipient's server refused the address for good (5xx): the person is flagged.
+    bounced_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import smtplib
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
@@ -88,13 +89,29 @@ def email_enqueue_bulk(rows: Sequence[OutboundEmail]) -> list[str]:
 
 
 def email_send_batch(*, email_ids: Sequence[str]) -> int:
-    """Send several outbox rows over one SMTP connection; rows claimed elsewhere are skipped."""
-    sent = 0
+    """Send several outbox rows over one SMTP connection; rows claimed elsewhere are skipped.
+
+    Rows are claimed before the connection is opened, so a server that cannot be reached
+    counts as a failed attempt of each of them (error recorded, back-off, then `failed`).
+    """
+    claimed = [email for email in map(_claim_one, email_ids) if email is not None]
+    if not claimed:
+        return 0
     connection = get_connection()
-    with connection:
-        for email_id in email_ids:
-            sent += email_send(email_id=email_id, connection=connection)
-    return sent
+    try:
+        connection.open()
+    except Exception as error:  # Refused, timed out, TLS or authentication failure.
+        for email in claimed:
+            _record_failure(email, error)
+        return 0
+    try:
+        return sum(_deliver(email, connection) for email in claimed)
+    finally:
+        connection.close()
+
+
+def _claim_one(email_id: str) -> OutboundEmail | None:
+    return email_claim(email_id=email_id)
 
 
 def email_enqueue_message(
@@ -159,8 +176,12 @@ def email_send(*, email_id: str, connection: Any | None = None) -> bool:
     email = email_claim(email_id=email_id)
     if email is None:
         return False
+    return _deliver(email, connection or get_connection())
+
+
+def _deliver(email: OutboundEmail, connection: Any) -> bool:
     try:
-        _build_message(email, connection or get_connection()).send()
+        _build_message(email, connection).send()
     except Exception as error:  # SMTP and network errors of every kind get a retry.
         _record_failure(email, error)
         return False
@@ -171,15 +192,62 @@ def email_send(*, email_id: str, connection: Any | None = None) -> bool:
     return True
 
 
+def _is_hard_bounce(error: Exception) -> bool:
+    """The server refused the recipient for good (5xx on RCPT): retrying cannot help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        codes = [code for code, _message in error.recipients.values()]
+        return bool(codes) and all(500 <= code < 600 for code in codes)
+    return False
+
+
 def _record_failure(email: OutboundEmail, error: Exception) -> None:
-    give_up = email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+    bounced = _is_hard_bounce(error)
+    give_up = bounced or email.attempts >= settings.OUTBOX_MAX_ATTEMPTS
     delay = timedelta(seconds=min(3600, 30 * 2 ** (email.attempts - 1)))
-    logger.warning("Outbox email %s failed (attempt %s): %s", email.pk, email.attempts, error)
+    log = logger.error if give_up else logger.warning
+    log(
+        "Outbox email %s %s (attempt %s of %s): %s",
+        email.pk,
+        "BOUNCED" if bounced else "UNDELIVERED, given up" if give_up else "failed, will retry",
+        email.attempts,
+        settings.OUTBOX_MAX_ATTEMPTS,
+        error,
+    )
+    now = timezone.now()
     OutboundEmail.objects.filter(pk=email.pk, status=OutboundEmail.Status.SENDING).update(
         status=OutboundEmail.Status.FAILED if give_up else OutboundEmail.Status.PENDING,
-        next_attempt_at=timezone.now() + delay,
+        next_attempt_at=now + delay,
+        failed_at=now if give_up else None,
+        bounced_at=now if bounced else None,
         last_error=f"{type(error).__name__}: {error}"[:2000],
     )
+
+
+def email_retry(*, organisation: Any | None, email_ids: Sequence[Any] | None = None) -> int:
+    """Send undelivered emails again (all of the organisation's, or the given ones); count them.
+
+    `organisation=None` is the operator's retry across tenants. Attempts start from zero.
+    """
+    from notifications.tasks import send_outbound_emails
+
+    rows = OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED)
+    if organisation is not None:
+        rows = rows.filter(organisation=organisation)
+    if email_ids is not None:
+        rows = rows.filter(pk__in=list(email_ids))
+    ids = [str(pk) for pk in rows.values_list("pk", flat=True)]
+    OutboundEmail.objects.filter(pk__in=ids, status=OutboundEmail.Status.FAILED).update(
+        status=OutboundEmail.Status.PENDING,
+        attempts=0,
+        next_attempt_at=timezone.now(),
+        failed_at=None,
+        bounced_at=None,
+    )
+    for start in range(0, len(ids), SEND_BATCH_SIZE):
+        send_outbound_emails.delay_on_commit(  # type: ignore[attr-defined]
+            ids[start : start + SEND_BATCH_SIZE]
+        )
+    return len(ids)
 
 
 def email_release_stale_claims(*, now: Any | None = None) -> int:

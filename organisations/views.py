@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.selectors import email_bounced_at, email_undelivered_count
 from organisations.forms import (
     DirectoryApplyForm,
     DirectoryUploadForm,
@@ -85,7 +86,11 @@ def organisation_create_view(request: HttpRequest) -> HttpResponse:
 def organisation_home_view(request: TenantRequest) -> HttpResponse:
     """Show the organisation's dashboard."""
     summary = organisation_summary(organisation=request.organisation)
-    return render(request, "organisations/organisation_home.html", {"summary": summary})
+    undelivered = (
+        email_undelivered_count(organisation=request.organisation) if request.member.is_admin else 0
+    )
+    context = {"summary": summary, "undelivered_emails": undelivered}
+    return render(request, "organisations/organisation_home.html", context)
 
 
 @tenant_view(admin=True)
@@ -118,6 +123,7 @@ def member_detail_view(request: TenantRequest, member_id: UUID) -> HttpResponse:
         "reporting_line": member_reporting_line(organisation=organisation, member=member),
         "reports": member_direct_reports(organisation=organisation, member=member),
         "role_form": MemberRoleForm(initial={"role": member.role}),
+        "email_bounced_at": email_bounced_at(organisation=organisation, address=member.email),
     }
     return render(request, "organisations/member_detail.html", context)
 
