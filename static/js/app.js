@@ -10,5 +10,13 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // Read-only links to copy (the private calendar feed): a click selects the whole link.
+  function setUpSelectOnFocus() {
+    document.querySelectorAll("[data-select-on-focus]").forEach(function (input) {
+      input.addEventListener("click", function () { input.select(); });
+      input.addEventListener("focus", function () { input.select(); });
+    });
+  }
   document.addEventListener("DOMContentLoaded", setUpNavToggle);
+  document.addEventListener("DOMContentLoaded", setUpSelectOnFocus);
 })();

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from tests.support.services import services_required
 
@@ -22,6 +23,48 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Injected by the browser itself (not subject to the page's policy): every violation of the
+# Content-Security-Policy is written to the console, where the context's listener collects it.
+_REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("CSP violation: " + event.violatedDirective + " blocked " +
+    (event.blockedURI || "inline") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+_csp_violations: list[str] = []
+
+
+def _on_console(message: ConsoleMessage) -> None:
+    text = message.text
+    if text.startswith("CSP violation") or "Content Security Policy" in text:
+        url = message.page.url if message.page else "?"
+        _csp_violations.append(f"{url}: {text}")
+
+
+def _watch_csp(browser: Browser) -> None:
+    """Make every context of this browser (the fixtures' and the tests' own) report violations."""
+    new_context = browser.new_context
+
+    def watched(*args: Any, **kwargs: Any) -> BrowserContext:
+        context = new_context(*args, **kwargs)
+        context.add_init_script(_REPORT_CSP_VIOLATIONS)
+        context.on("console", _on_console)
+        return context
+
+    browser.new_context = watched  # type: ignore[method-assign]
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_csp_violations() -> Iterator[None]:
+    """A journey fails on any Content-Security-Policy violation Chromium reports."""
+    _csp_violations.clear()
+    yield
+    if _csp_violations:
+        found = "\n".join(dict.fromkeys(_csp_violations))
+        _csp_violations.clear()
+        pytest.fail(f"Content-Security-Policy violations:\n{found}")
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():
@@ -31,6 +74,7 @@ def browser() -> Iterator[Browser]:
         pytest.skip(message)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        _watch_csp(browser)
         yield browser
         browser.close()
 
