@@ -31,6 +31,7 @@ from programmes.services.topics import (
     topic_set_active,
     topic_update,
 )
+from safetext.neutralise import file_name
 from ui.http import refuse_unless_post
 
 RESOURCES_PER_PAGE = 50
@@ -204,7 +205,7 @@ def resource_file_view(request: TenantRequest, resource_id: UUID) -> FileRespons
     response = FileResponse(
         stream,
         as_attachment=not (kind and kind.inline),
-        filename=resource.file_name or "resource",
+        filename=file_name(resource.file_name, default="resource"),
         content_type=resource.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
