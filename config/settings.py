@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "django_htmx",
     "csp",
     "template_partials",
@@ -82,6 +84,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # After authentication: an HR admin without a second factor, in an organisation that
+    # requires one, is sent to set it up before any page of that organisation.
+    "organisations.middleware.AdminMfaRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -153,6 +159,18 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if IS_PRODUCTION else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Flipside] "
+
+# Two-factor authentication (allauth.mfa): authenticator apps, passkeys, recovery codes.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = "Flipside"
+# Passkeys are a second factor after the password, not a password-less login.
+MFA_PASSKEY_LOGIN_ENABLED = False
+# Browsers offer WebAuthn on https and on http://localhost only.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not IS_PRODUCTION
+# Whether a new organisation starts with "HR admins must use two-factor authentication".
+FLIPSIDE_ADMIN_MFA_DEFAULT = env_bool("FLIPSIDE_ADMIN_MFA_DEFAULT", default=IS_PRODUCTION)
+# The account page lists a person's sessions (allauth.usersessions) and signs out the others.
+USERSESSIONS_TRACK_ACTIVITY = True
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -19,6 +19,7 @@ tenant_patterns = [
 urlpatterns = [
     path("", organisation_views.home_view, name="home"),
     path("accounts/", include("allauth.urls")),
+    path("account/", include("accounts.urls")),
     path("organisations/", organisation_views.organisation_list_view, name="organisation-list"),
     path(
         "organisations/new/",

@@ -37,6 +37,17 @@ class OrganisationForm(forms.Form):
         return slug
 
 
+class OrganisationSecurityForm(forms.Form):
+    admins_require_mfa = forms.BooleanField(
+        label=_("HR admins must use two-factor authentication"),
+        required=False,
+        help_text=_(
+            "An HR admin without an authenticator app or a passkey is sent to set one up "
+            "before any page of the organisation."
+        ),
+    )
+
+
 STATUS_CHOICES = [
     ("active", _("Current staff")),
     ("left", _("People who left")),

@@ -13,6 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 
+def admin_mfa_default() -> bool:
+    """Whether a new organisation requires a second factor of its HR admins (a setting)."""
+    return bool(settings.FLIPSIDE_ADMIN_MFA_DEFAULT)
+
+
 class Organisation(models.Model):
     """A tenant: one company running reverse-mentoring programmes."""
 
@@ -27,6 +32,11 @@ class Organisation(models.Model):
     )
     k_comments = models.PositiveSmallIntegerField(
         _("minimum raters for comments"), default=10, validators=[MinValueValidator(3)]
+    )
+    # HR admins see the whole directory and every report: with this on, an admin without
+    # a second factor is sent to set one up before any page of the organisation.
+    admins_require_mfa = models.BooleanField(
+        _("HR admins must use two-factor authentication"), default=admin_mfa_default
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

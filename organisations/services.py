@@ -381,3 +381,12 @@ def member_reactivate(*, organisation: Organisation, member: Member) -> Member:
     member.is_active = True
     member.save(update_fields=["is_active", "updated_at"])
     return member
+
+
+def organisation_security_update(
+    *, organisation: Organisation, admins_require_mfa: bool
+) -> Organisation:
+    """Change the organisation's sign-in policy for its HR admins."""
+    organisation.admins_require_mfa = admins_require_mfa
+    organisation.save(update_fields=["admins_require_mfa"])
+    return organisation

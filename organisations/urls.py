@@ -6,6 +6,7 @@ from organisations import views
 
 urlpatterns = [
     path("", views.organisation_home_view, name="organisation-home"),
+    path("settings/security/", views.organisation_security_view, name="organisation-security"),
     path("members/", views.member_list_view, name="member-list"),
     path("members/export.csv", views.directory_export_view, name="directory-export"),
     path("members/import/", views.directory_import_view, name="directory-import"),

@@ -21,6 +21,7 @@ from organisations.forms import (
     MemberForm,
     MemberRoleForm,
     OrganisationForm,
+    OrganisationSecurityForm,
 )
 from organisations.importing import error_csv, export_lines
 from organisations.selectors import (
@@ -44,6 +45,7 @@ from organisations.services import (
     member_set_role,
     member_update,
     organisation_create,
+    organisation_security_update,
 )
 from organisations.tenancy import TenantRequest, tenant_view
 from ui.http import refuse_unless_post
@@ -91,6 +93,24 @@ def organisation_home_view(request: TenantRequest) -> HttpResponse:
     )
     context = {"summary": summary, "undelivered_emails": undelivered}
     return render(request, "organisations/organisation_home.html", context)
+
+
+@tenant_view(admin=True)
+def organisation_security_view(request: TenantRequest) -> HttpResponse:
+    """Show and change how the organisation's people sign in."""
+    organisation = request.organisation
+    form = OrganisationSecurityForm(
+        request.POST or None, initial={"admins_require_mfa": organisation.admins_require_mfa}
+    )
+    if request.method == "POST" and form.is_valid():
+        organisation_security_update(organisation=organisation, **form.cleaned_data)
+        messages.success(request, _("Sign-in settings saved."))
+        return redirect("organisation-security", org_slug=organisation.slug)
+    return render(
+        request,
+        "organisations/organisation_security.html",
+        {"form": form, "nav_section": "security"},
+    )
 
 
 @tenant_view(admin=True)

@@ -24,6 +24,7 @@ CLASSIFIED: dict[str, Rule] = {
     "organisation-list": LOGIN,
     "organisation-create": LOGIN,
     "organisation-home": TENANT,
+    "organisation-security": TENANT_ADMIN,
     "member-list": TENANT_ADMIN,
     "member-detail": tenant_object(_member_of_a, admin_only=True),
     "member-edit": tenant_object(_member_of_a, admin_only=True),
