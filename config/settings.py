@@ -85,9 +85,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
-    # After authentication: an HR admin without a second factor, in an organisation that
-    # requires one, is sent to set it up before any page of that organisation.
-    "organisations.middleware.AdminMfaRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -170,7 +167,8 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not IS_PRODUCTION
 # Whether a new organisation starts with "HR admins must use two-factor authentication".
 FLIPSIDE_ADMIN_MFA_DEFAULT = env_bool("FLIPSIDE_ADMIN_MFA_DEFAULT", default=IS_PRODUCTION)
 # The account page lists a person's sessions (allauth.usersessions) and signs out the others.
-USERSESSIONS_TRACK_ACTIVITY = True
+# Sessions are recorded at sign-in; tracking every request would cost a write per page.
+USERSESSIONS_TRACK_ACTIVITY = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

@@ -55,20 +55,6 @@ def organisation_access(*, user: Any, slug: str) -> tuple[Organisation, Member]:
     return member.organisation, member
 
 
-def admin_must_set_up_mfa(*, user: Any, slug: str) -> bool:
-    """Tell whether `user` is an HR admin of `slug` whose organisation requires MFA."""
-    if not user.is_authenticated:
-        return False
-    with scopes_disabled():
-        return Member.objects.filter(
-            organisation__slug=slug,
-            organisation__admins_require_mfa=True,
-            user=user,
-            is_active=True,
-            role=Member.Role.ADMIN,
-        ).exists()
-
-
 def organisation_slug_exists(*, slug: str) -> bool:
     """Tell whether a slug is taken by any organisation."""
     return Organisation.objects.filter(slug=slug).exists()

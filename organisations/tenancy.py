@@ -10,15 +10,23 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django_htmx.middleware import HtmxDetails
 from django_scopes import scope
 
+from accounts.selectors import user_has_second_factor
 from config.broker import SafeDjangoTask
 from organisations.models import Member, Organisation
 from organisations.selectors import organisation_access
+
+# Session key naming the one organisation a sign-in through an organisation's own identity
+# provider may open (set by the sso app at sign-in).
+SSO_SESSION_KEY = "sso_organisation_id"
 
 ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponseBase])
 
@@ -44,6 +52,9 @@ def tenant_view(*, admin: bool = False) -> Callable[[ViewFunc], ViewFunc]:
             request: HttpRequest, org_slug: str, *args: Any, **kwargs: Any
         ) -> HttpResponseBase:
             organisation, member = organisation_access(user=request.user, slug=org_slug)
+            refusal = _sign_in_policy_refusal(request, organisation, member)
+            if refusal is not None:
+                return refusal
             if admin and not member.is_admin:
                 raise PermissionDenied
             tenant_request = cast(TenantRequest, request)
@@ -56,6 +67,37 @@ def tenant_view(*, admin: bool = False) -> Callable[[ViewFunc], ViewFunc]:
         return cast(ViewFunc, wrapped)
 
     return decorator
+
+
+def _sign_in_policy_refusal(
+    request: HttpRequest, organisation: Organisation, member: Member
+) -> HttpResponseBase | None:
+    """Apply the organisation's sign-in rules before any of its views runs (GET or POST).
+
+    - A session opened by another organisation's identity provider does not open this one:
+      a provider vouches for people of its own organisation only. Otherwise an admin of A
+      could make A's provider assert the email of someone who is also in B, add that email
+      to A's directory, and open B as that person.
+    - An HR admin without an authenticator app or passkey, in an organisation that requires
+      one, is sent to set it up (recovery codes alone do not count).
+    """
+    sso_organisation = request.session.get(SSO_SESSION_KEY)
+    if sso_organisation and sso_organisation != str(organisation.pk):
+        return render(request, "sso/sso_other_organisation.html", status=403)
+    if (
+        member.is_admin
+        and organisation.admins_require_mfa
+        and not user_has_second_factor(user=request.user)
+    ):
+        messages.warning(
+            request,
+            _(
+                "Your organisation requires HR admins to use two-factor authentication. "
+                "Set up an authenticator app or a passkey to continue."
+            ),
+        )
+        return redirect("mfa_index")
+    return None
 
 
 class TenantTask(SafeDjangoTask):
