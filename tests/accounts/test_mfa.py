@@ -109,6 +109,7 @@ def test_production_default_requires_mfa() -> None:
         "DJANGO_SECRET_KEY": "x" * 50,
         "FEEDBACK_SECRET": "y" * 50,
         "DJANGO_ALLOWED_HOSTS": "example.org",
+        "FLIPSIDE_SITE_URL": "https://example.org",
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PATH": "/usr/bin:/bin",
     }
