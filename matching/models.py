@@ -69,6 +69,18 @@ class MatchRun(TenantModel):
         return self.status in (self.Status.DONE, self.Status.FAILED)
 
     @property
+    def error_message(self) -> str:
+        """The failure told in plain words (details are in the server log, never here)."""
+        if not self.error:
+            return ""
+        return str(
+            _(
+                "The matching could not be computed. The details were logged for the team "
+                "running Flipside; run it again, and tell them if it keeps failing."
+            )
+        )
+
+    @property
     def is_published(self) -> bool:
         return self.published_at is not None
 

@@ -134,15 +134,14 @@ def _client(member: Any) -> Client:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def _print_figures(request: pytest.FixtureRequest) -> Iterator[None]:
+def _print_figures() -> Iterator[None]:
+    """Print the figures (shown with `pytest -s`) once every URL of the module was fuzzed."""
     yield
-    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-    if reporter is not None:
-        reporter.write_line(
-            f"\nform fuzz: {FIGURES['urls']} URLs opened, {FIGURES['forms']} forms posted "
-            f"with {len(HOSTILE)} hostile values each ({FIGURES['posts']} posts), "
-            f"{FIGURES['requests']} requests in all, {FIGURES['http_500']} HTTP 500"
-        )
+    print(
+        f"\nform fuzz: {FIGURES['urls']} URLs opened, {FIGURES['forms']} forms posted "
+        f"with {len(HOSTILE)} hostile values each ({FIGURES['posts']} posts), "
+        f"{FIGURES['requests']} requests in all, {FIGURES['http_500']} HTTP 500"
+    )
 
 
 @pytest.mark.django_db

@@ -175,10 +175,12 @@ def match_run_execute(*, organisation: Organisation, run_id: UUID) -> MatchRun |
     try:
         return _execute(organisation, run)
     except Exception as error:
+        # The admin reads a plain sentence (MatchRun.error_message); the exception, which may
+        # name library internals or paths, goes to the log only.
         logger.exception("Matching run %s failed", run.pk)
         MatchRun.objects.filter(pk=run.pk).update(
             status=MatchRun.Status.FAILED,
-            error=str(error)[:2000],
+            error=f"failed: {type(error).__name__}",
             finished_at=timezone.now(),
             progress_label=_("Failed"),
         )
