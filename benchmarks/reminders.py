@@ -304,7 +304,7 @@ def delivery_benchmark(emails: int) -> None:
             stdout=log,
             stderr=subprocess.STDOUT,
         )  # fmt: skip
-        producer = Celery("bench-producer", broker=broker)
+        producer = Celery("bench-producer", broker=broker, set_as_current=False)
         producer.conf.task_default_queue = queue
         try:
             started = time.perf_counter()

@@ -178,7 +178,8 @@ def celery_worker(
         env.update(EMAIL_HOST=smtp.host, EMAIL_PORT=str(smtp.port))
     env.update(extra_env or {})
     worker = WorkerProcess(queue, broker_url, env, tmp_path / f"{queue}.log")
-    producer = Celery("flipside-test-producer", broker=broker_url)
+    # Not set as current: later tests and the code under test must keep the project's app.
+    producer = Celery("flipside-test-producer", broker=broker_url, set_as_current=False)
     producer.conf.task_default_queue = queue
     worker.start()
     try:
