@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reports",
     "jobs",
     "ui",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ APPS = [
     "notifications",
     "reports",
     "jobs",
+    "demo",
 ]
 THIN_MODULES = ("views.py", "forms.py")
 

@@ -16,12 +16,12 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django_scopes import scopes_disabled
+from matching.demo import PROGRAMME_NAME
+from organisations.demo import DEMO_PASSWORD
 from playwright.sync_api import Page, expect
 
-from matching.demo import PROGRAMME_NAME
 from matching.models import MatchRun, Pairing
 from notifications.models import OutboundEmail
-from organisations.demo import DEMO_PASSWORD
 from programmes.models import Programme
 from tests.browser.conftest import log_in
 

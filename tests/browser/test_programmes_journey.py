@@ -13,10 +13,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from django_scopes import scope, scopes_disabled
+from organisations.demo import DEMO_PASSWORD
 from playwright.sync_api import Browser, Page, expect
 
 from notifications.models import OutboundEmail
-from organisations.demo import DEMO_PASSWORD
 from organisations.models import Member, Organisation
 from programmes.models import Participant, Programme, Topic
 from programmes.services.invitations import invitation_create_many

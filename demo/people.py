@@ -1,20 +1,13 @@
-"""The demo organisation ("Acme") seeded for the embedded default; safe to run repeatedly."""
+"""Who works at the demo organisations: Acme (English) and Lumière Assurances (French)."""
 
 from __future__ import annotations
 
 import csv
-import importlib
-import importlib.util
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from allauth.account.models import EmailAddress
-from django.db import transaction
-from django_scopes import scope
-
-from accounts.models import User
-from organisations.models import Member, Organisation
-from organisations.services import directory_import_content
+from organisations.models import Member
 
 DEMO_PASSWORD = "flipside-demo"  # noqa: S105 - printed for local demos, refused in production
 
@@ -156,22 +149,79 @@ george.evans|George|Evans|Engineering|IT support|Technician|elena.navarro|en|LON
 """
 
 
-def _email(local: str) -> str:
-    return "" if not local else local if "@" in local else f"{local}@acme.test"
+LUMIERE_LOGINS = (
+    DemoPerson(
+        "rh@lumiere.test",
+        "Nathalie",
+        "Rey",
+        "Ressources humaines",
+        "Développement RH",
+        "HR admin",
+        Member.Role.ADMIN,
+        languages=("fr", "en"),
+        manager_email="sylvie.garnier@lumiere.test",
+    ),
+    DemoPerson(
+        "ines@lumiere.test",
+        "Inès",
+        "Belkacem",
+        "Informatique",
+        "Données",
+        "mentor",
+        languages=("fr", "en", "ar"),
+        manager_email="julie.morel@lumiere.test",
+    ),
+    DemoPerson(
+        "gerard@lumiere.test",
+        "Gérard",
+        "Lemaire",
+        "Sinistres",
+        "Indemnisation",
+        "mentee",
+        languages=("fr",),
+        manager_email="helene.marchetti@lumiere.test",
+    ),
+)
+_LUMIERE_SITES = {
+    "PAR": ("Paris", "Europe/Paris"),
+    "LYS": ("Lyon", "Europe/Paris"),
+    "BOD": ("Bordeaux", "Europe/Paris"),
+}
+_LUMIERE_COLLEAGUES = """
+helene.marchetti|Hélène|Marchetti|Direction générale|Direction|Directrice générale||fr en|PAR
+sylvie.garnier|Sylvie|Garnier|Ressources humaines|Direction|DRH|helene.marchetti|fr en|PAR
+karim.haddad|Karim|Haddad|Ressources humaines|Développement RH|Chargé RH (alternant)|rh|fr ar|PAR
+jean-marc.fabre|Jean-Marc|Fabre|Informatique|Direction|DSI|helene.marchetti|fr|PAR
+julie.morel|Julie|Morel|Informatique|Données|Responsable données|jean-marc.fabre|fr en|PAR
+lucas.petitjean|Lucas|Petitjean|Informatique|Support|Technicien (junior)|jean-marc.fabre|fr|LYS
+agathe.roussel|Agathe|Roussel|Sinistres|Indemnisation|Gestionnaire (junior)|gerard|fr en|BOD
+bruno.caillaud|Bruno|Caillaud|Sinistres|Expertise|Expert senior|gerard|fr|BOD
+martine.lacroix|Martine|Lacroix|Souscription|Direction|Directrice|helene.marchetti|fr|PAR
+thierry.vidal|Thierry|Vidal|Souscription|Entreprises|Souscripteur|martine.lacroix|fr|LYS
+chloe.nguyen|Chloé|Nguyen|Souscription|Particuliers|Conseillère (junior)|martine.lacroix|fr en|LYS
+francois.blanchard|François|Blanchard|Commercial|Agences|Directeur ventes|helene.marchetti|fr|PAR
+emma.girard|Emma|Girard|Commercial|Digital|Marketing (junior)|francois.blanchard|fr en es|PAR
+"""
 
 
-def demo_directory() -> list[DemoPerson]:
-    """Return Acme's whole directory: the demo logins and their colleagues."""
-    logins = {person.email.split("@")[0]: person for person in DEMO_LOGINS}
-    colleagues = []
-    for line in _COLLEAGUES.strip().splitlines():
-        local, first, last, department, team, title, manager, languages, site = line.split("|")
-        location, timezone = _SITES[site]
+def _directory(
+    logins: Sequence[DemoPerson], colleagues: str, sites: dict[str, tuple[str, str]], domain: str
+) -> list[DemoPerson]:
+    by_local = {person.email.split("@")[0]: person for person in logins}
+
+    def email(local: str) -> str:
         # Colleagues point at logins by their short names ("bernard", "helen").
-        manager_email = logins[manager].email if manager in logins else _email(manager)
-        colleagues.append(
+        if local in by_local:
+            return by_local[local].email
+        return f"{local}@{domain}" if local else ""
+
+    people = []
+    for line in colleagues.strip().splitlines():
+        local, first, last, department, team, title, manager, languages, site = line.split("|")
+        location, timezone = sites[site]
+        people.append(
             DemoPerson(
-                _email(local),
+                email(local),
                 first,
                 last,
                 department,
@@ -179,87 +229,35 @@ def demo_directory() -> list[DemoPerson]:
                 title,
                 languages=tuple(languages.split()),
                 timezone=timezone,
-                manager_email=manager_email,
+                manager_email=email(manager),
                 location=location,
             )
         )
-    return [*DEMO_LOGINS, *colleagues]
+    return [*logins, *people]
 
 
-def demo_directory_csv() -> bytes:
-    """Return Acme's directory as the HRIS export the importer reads."""
+def acme_directory() -> list[DemoPerson]:
+    """Return Acme's whole directory: the demo logins and their colleagues."""
+    return _directory(DEMO_LOGINS, _COLLEAGUES, _SITES, "acme.test")
+
+
+def lumiere_directory() -> list[DemoPerson]:
+    """Return Lumière Assurances' directory: its demo logins and their colleagues."""
+    return _directory(LUMIERE_LOGINS, _LUMIERE_COLLEAGUES, _LUMIERE_SITES, "lumiere.test")
+
+
+def directory_csv(people: Sequence[DemoPerson], prefix: str) -> bytes:
+    """Return a directory as the HRIS export the importer reads."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
         ["email", "first_name", "last_name", "department", "team", "location", "timezone",
          "languages", "manager_email", "external_id"]
     )  # fmt: skip
-    for number, person in enumerate(demo_directory(), start=1):
+    for number, person in enumerate(people, start=1):
         writer.writerow(
             [person.email, person.first_name, person.last_name, person.department, person.team,
              person.location, person.timezone, ";".join(person.languages), person.manager_email,
-             f"ACME-{number:04d}"]
+             f"{prefix}-{number:04d}"]
         )  # fmt: skip
     return buffer.getvalue().encode()
-
-
-# Each app that has demo data offers `<app>.demo.demo_seed(organisation=…)`, run in this order
-# inside the organisation's scope; every one of them must be safe to run again.
-APP_SEEDERS = ("programmes", "matching", "sessions", "feedback", "reports")
-
-
-def _run_app_seeders(organisation: Organisation) -> None:
-    for app in APP_SEEDERS:
-        if importlib.util.find_spec(f"{app}.demo") is None:
-            continue
-        importlib.import_module(f"{app}.demo").demo_seed(organisation=organisation)
-
-
-@transaction.atomic
-def demo_seed() -> list[DemoPerson]:
-    """Create or refresh the Acme organisation and its demo logins; return the logins."""
-    organisation, _ = Organisation.objects.get_or_create(
-        slug="acme",
-        defaults={"name": "Acme", "timezone": "Europe/Paris", "default_language": "en"},
-    )
-    with scope(organisation=organisation):
-        admin = None
-        for person in DEMO_LOGINS:
-            user = User.objects.filter(email=person.email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    person.email,
-                    DEMO_PASSWORD,
-                    first_name=person.first_name,
-                    last_name=person.last_name,
-                )
-            EmailAddress.objects.update_or_create(
-                user=user, email=person.email, defaults={"verified": True, "primary": True}
-            )
-            fields = {
-                "user": user,
-                "first_name": person.first_name,
-                "last_name": person.last_name,
-                "department": person.department,
-                "team": person.team,
-                "timezone": person.timezone,
-                "languages": list(person.languages),
-                "role": person.role,
-                "is_active": True,
-            }
-            member, created = Member.objects.get_or_create(
-                organisation=organisation, email=person.email, defaults=fields
-            )
-            changed = [name for name, value in fields.items() if getattr(member, name) != value]
-            if not created and changed:  # a second run leaves unchanged rows untouched
-                for name in changed:
-                    setattr(member, name, fields[name])
-                member.save()
-            if person.role == Member.Role.ADMIN:
-                admin = member
-        # The rest of the directory goes through the importer, like a real HRIS export.
-        directory_import_content(
-            organisation=organisation, content=demo_directory_csv(), acting_member=admin
-        )
-        _run_app_seeders(organisation)
-    return list(DEMO_LOGINS)
