@@ -10,6 +10,7 @@ from programmes.models import Level, Participant
 D, P, X = Level.DISCOVER, Level.DEEPEN, Level.EXPLOIT
 Status = Participant.Status
 MENTOR, MENTEE = Participant.Role.MENTOR, Participant.Role.MENTEE
+MATCHING_PROGRAMME = "Matching demo"
 
 # Juniors who teach; the last one has not finished the training (its reason shows).
 MATCHING_MENTORS = (
@@ -49,7 +50,7 @@ def matching_demo(story: Story) -> None:
     """ "Matching demo": ten mentors, twelve mentees, a finished run waiting to be published."""
     organisation, admin, clock = story.organisation, story.admin, story.clock
     cohort = do.Cohort(
-        name="Matching demo",
+        name=MATCHING_PROGRAMME,
         description="A small cohort to try matching: run it, read why, pin, forbid, publish.",
         goals="Every mentee finds a mentor who teaches what they want, at their pace.",
         starts_on=clock.day(21),
@@ -141,5 +142,5 @@ def digital_boost(story: Story) -> None:
 
 CHAPTERS = (
     ("Digital Boost 2027", digital_boost),
-    ("Matching demo", matching_demo),
+    (MATCHING_PROGRAMME, matching_demo),
 )

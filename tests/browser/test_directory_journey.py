@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
-from organisations.demo import DEMO_PASSWORD
 from playwright.sync_api import FilePayload, Page, expect
 
+from demo.people import DEMO_PASSWORD
 from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,9 +13,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import NoReverseMatch, reverse
 from django_scopes import scope, scopes_disabled
-from organisations.demo import DEMO_PASSWORD
 from playwright.sync_api import Browser, Page, expect
 
+from demo.people import DEMO_PASSWORD
 from notifications.models import OutboundEmail
 from organisations.models import Member, Organisation
 from programmes.models import Participant, Programme, Topic
