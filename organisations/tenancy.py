@@ -103,11 +103,15 @@ def _sign_in_policy_refusal(
 class TenantTask(SafeDjangoTask):
     """Base task whose first argument is `organisation_id`; the body runs in that scope.
 
-    It extends the project's broker-safe Django task class (`delay_on_commit` never raises).
+    A missing id is refused: django-scopes reads `organisation=None` as "no filter", which
+    would run the body across every tenant. It extends the project's broker-safe Django task
+    class (`delay_on_commit` never raises).
     """
 
     abstract = True
 
     def __call__(self, organisation_id: str, *args: Any, **kwargs: Any) -> Any:
+        if not organisation_id:
+            raise ValueError(f"{self.name} needs the id of the organisation it works for.")
         with scope(organisation=organisation_id):
             return super().__call__(organisation_id, *args, **kwargs)

@@ -1,5 +1,7 @@
 """Tenant isolation: every URL pattern is classified; outsiders get 404 on every tenant URL.
 
+The outsider checks run twice: with the django-scopes net on, and with it off (the view body
+runs with scopes disabled), so the explicit `organisation=` filters must hold on their own.
 Each app classifies its URL names in `tests/<app>/isolation*.py`; adding a URL without
 classifying it fails `test_every_url_pattern_is_classified`.
 Object pages name a builder that creates an object of organisation A and returns the URL
@@ -17,7 +19,9 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django_scopes import scopes_disabled
 
+from organisations import tenancy
 from tests.conftest import Cast
 from tests.isolation_rules import Rule
 
@@ -95,6 +99,14 @@ def test_classification_names_only_existing_urls() -> None:
     assert set(CLASSIFIED) <= names, set(CLASSIFIED) - names
 
 
+@pytest.fixture(params=["scope-net-on", "scope-net-off"])
+def scope_net(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a check with the django-scopes net, then with only the explicit filters."""
+    if request.param == "scope-net-off":
+        monkeypatch.setattr(tenancy, "scope", lambda **_: scopes_disabled())
+    return str(request.param)
+
+
 def _url(name: str, rule: Rule, cast: Cast, slug: str) -> str:
     kwargs = rule.build(cast) if rule.build else {}
     return reverse(name, kwargs={"org_slug": slug, **kwargs})
@@ -103,7 +115,7 @@ def _url(name: str, rule: Rule, cast: Cast, slug: str) -> str:
 @pytest.mark.django_db
 @pytest.mark.parametrize(("name", "rule"), tenant_patterns(), ids=lambda v: str(v)[:40])
 def test_tenant_url_is_404_for_outsider(
-    name: str, rule: Rule, cast: Cast, mallory_client: Client
+    name: str, rule: Rule, cast: Cast, mallory_client: Client, scope_net: str
 ) -> None:
     url = _url(name, rule, cast, cast.org_a.slug)
     for method in ("get", "post"):
@@ -118,7 +130,7 @@ def test_tenant_url_is_404_for_outsider(
     ids=lambda v: str(v)[:40],
 )
 def test_tenant_object_is_404_under_outsiders_own_organisation(
-    name: str, rule: Rule, cast: Cast, mallory_client: Client
+    name: str, rule: Rule, cast: Cast, mallory_client: Client, scope_net: str
 ) -> None:
     url = _url(name, rule, cast, cast.org_b.slug)
     for method in ("get", "post"):
@@ -156,6 +168,31 @@ def test_tenant_url_opens_for_admin_of_its_organisation(
 ) -> None:
     response = alice_client.get(_url(name, rule, cast, cast.org_a.slug))
     assert response.status_code in rule.ok_status, response.status_code
+
+
+@pytest.mark.django_db
+def test_outsiders_own_pages_show_no_object_of_another_organisation(
+    cast: Cast, mallory_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the scopes net off, no page of org B (mallory's) links an object of org A."""
+    ids = {
+        str(value)
+        for rule in CLASSIFIED.values()
+        if rule.build
+        for value in rule.build(cast).values()
+        if len(str(value)) == 36  # UUID primary keys: they appear in every link to an object
+    }
+    monkeypatch.setattr(tenancy, "scope", lambda **_: scopes_disabled())
+    leaks = {}
+    for name, rule in tenant_patterns():
+        if rule.kind != "tenant":
+            continue
+        response = mallory_client.get(reverse(name, kwargs={"org_slug": cast.org_b.slug}))
+        assert response.status_code < 500, (name, response.status_code)
+        body = response.getvalue().decode(errors="replace")
+        leaks[name] = [value for value in ids if value in body]
+    assert ids
+    assert not {name: found for name, found in leaks.items() if found}
 
 
 @pytest.mark.django_db
