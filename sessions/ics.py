@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, vCalAddress
+from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 from icalendar.enums import STATUS
+from icalendar.prop import vDuration
 
 from programmes.models import Level
 from safetext.neutralise import one_line, plain_text
@@ -140,10 +141,76 @@ def _calendar(events: Sequence[Event], *, method: str | None, name: str | None =
     starts = [event.start for event in events]
     if starts:
         # VTIMEZONE observances only for the years in use keeps the file small.
-        first = dt.date(min(s.year for s in starts) - 1, 1, 1)
-        last = dt.date(max(s.year for s in starts) + 2, 1, 1)
-        calendar.add_missing_timezones(first_date=first, last_date=last)
+        first = min(s.year for s in starts) - 1
+        last = max(s.year for s in starts) + 1
+        zones = sorted({str(start.tzinfo) for start in starts if isinstance(start, dt.datetime)})
+        for index, tzid in enumerate(zones):
+            calendar.subcomponents.insert(index, vtimezone(tzid, first_year=first, last_year=last))
     return calendar
+
+
+def _transitions(zone: ZoneInfo, first_year: int, last_year: int) -> list[dt.datetime]:
+    """The UTC instants at which `zone`'s offset changes, found day by day, then to the second."""
+    start = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC)
+    end = dt.datetime(last_year + 1, 1, 1, tzinfo=dt.UTC)
+    found: list[dt.datetime] = []
+    step = dt.timedelta(days=1)
+    moment = start
+    while moment < end:
+        following = moment + step
+        if moment.astimezone(zone).utcoffset() != following.astimezone(zone).utcoffset():
+            low, high = moment, following
+            while high - low > dt.timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                if middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset():
+                    low = middle
+                else:
+                    high = middle
+            found.append(high.replace(microsecond=0))
+        moment = following
+    return found
+
+
+def vtimezone(tzid: str, *, first_year: int, last_year: int) -> Timezone:
+    """A VTIMEZONE with one observance per transition (no RDATE lists, no RRULE).
+
+    Each DTSTART is the local wall time just before the change, in the offset it changes
+    from (RFC 5545 3.6.5): Europe/Paris springs forward at 02:00 and falls back at 03:00.
+    Some parsers (ical.js) read a multi-valued RDATE as one date, so none is written.
+    """
+    zone = ZoneInfo(tzid)
+    timezone = Timezone()
+    timezone.add("TZID", tzid)
+    transitions = _transitions(zone, first_year, last_year)
+    if not transitions:
+        offset = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC).astimezone(zone).utcoffset()
+        standard = TimezoneStandard()
+        standard.add("DTSTART", dt.datetime(1970, 1, 1))
+        standard.add("TZOFFSETFROM", offset)
+        standard.add("TZOFFSETTO", offset)
+        standard.add("TZNAME", dt.datetime(first_year, 1, 1, tzinfo=zone).tzname())
+        timezone.add_component(standard)
+        return timezone
+    # The offset in force from the start of the range, so that no date in it is uncovered.
+    initial = dt.datetime(first_year, 1, 1, tzinfo=dt.UTC).astimezone(zone)
+    opening = TimezoneDaylight() if initial.dst() else TimezoneStandard()
+    opening.add("DTSTART", dt.datetime(first_year, 1, 1))
+    opening.add("TZOFFSETFROM", initial.utcoffset())
+    opening.add("TZOFFSETTO", initial.utcoffset())
+    opening.add("TZNAME", initial.tzname())
+    timezone.add_component(opening)
+    for instant in transitions:
+        before = (instant - dt.timedelta(seconds=1)).astimezone(zone)
+        after = instant.astimezone(zone)
+        observance = TimezoneDaylight() if after.dst() else TimezoneStandard()
+        offset_from, offset_to = before.utcoffset(), after.utcoffset()
+        assert offset_from is not None and offset_to is not None
+        observance.add("DTSTART", (instant + offset_from).replace(tzinfo=None))
+        observance.add("TZOFFSETFROM", offset_from)
+        observance.add("TZOFFSETTO", offset_to)
+        observance.add("TZNAME", after.tzname())
+        timezone.add_component(observance)
+    return timezone
 
 
 def invitation_ics(session: MentoringSession, *, method: str) -> bytes:
@@ -162,5 +229,6 @@ def feed_ics(sessions: Iterable[MentoringSession], *, name: str) -> bytes:
     events = [session_event(s, stamp=now) for s in sessions]
     calendar = _calendar(events, method=None, name=one_line(name))
     calendar.add("REFRESH-INTERVAL", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", dt.timedelta(hours=1))
+    # A DURATION value (PT1H); a bare timedelta would be written as text ("1:00:00").
+    calendar.add("X-PUBLISHED-TTL", vDuration(dt.timedelta(hours=1)))
     return calendar.to_ical()
