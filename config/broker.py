@@ -13,6 +13,7 @@ import functools
 import logging
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,8 @@ logger = logging.getLogger(__name__)
 BACKOFF_SECONDS = 5.0
 _lock = threading.Lock()
 _down_until = 0.0
+# How long each recent failed publish took (seconds): what a page waited on a dead broker.
+recent_failure_seconds: deque[float] = deque(maxlen=100)
 
 
 def broker_is_eager() -> bool:
@@ -45,12 +48,19 @@ def publish_safely(send: Callable[[], Any], *, what: str) -> bool:
     if time.monotonic() < _down_until:
         logger.warning("Broker unavailable a moment ago: %s left for its sweep", what)
         return False
+    started = time.monotonic()
     try:
         send()
     except Exception:
         with _lock:
             _down_until = time.monotonic() + BACKOFF_SECONDS
-        logger.warning("Broker error: %s not sent; its sweep will send it", what, exc_info=True)
+            recent_failure_seconds.append(time.monotonic() - started)
+        logger.warning(
+            "Broker error after %.2fs: %s not sent; its sweep will send it",
+            time.monotonic() - started,
+            what,
+            exc_info=True,
+        )
         return False
     return True
 

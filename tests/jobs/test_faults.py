@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
+from config import broker
 from config.broker import broker_reset
 from jobs.models import Job
 from matching.models import MatchProposal, MatchRun, Pairing
@@ -96,6 +97,7 @@ def test_redis_outage_pages_answer_and_everything_completes_once(
         stack.worker.start()
         stack.beat.start()
         redis.stop()
+        broker.recent_failure_seconds.clear()
         alice = _client(cast.alice)
         timings: dict[str, float] = {}
         day = in_days(6).date()
@@ -119,6 +121,8 @@ def test_redis_outage_pages_answer_and_everything_completes_once(
             alice, _url("match-run-publish", run_id=run.pk)
         )
         assert response.status_code == 302
+        # How long each page waited on the dead broker (the rest is the page's own work).
+        broker_waits = list(broker.recent_failure_seconds)
         with scopes_disabled():
             report = Report.objects.get()
             assert Job.objects.filter(state=Job.State.QUEUED).count() == 2
@@ -148,9 +152,12 @@ def test_redis_outage_pages_answer_and_everything_completes_once(
         "\nFAULT redis-outage: actions=3 completed=3 lost=0 duplicated=0 "
         f"emails={len(emails)} delivered_once={len(sent)} "
         f"page_seconds={ {k: round(v, 2) for k, v in timings.items()} } "
+        f"longest_broker_wait={max(broker_waits, default=-1):.2f}s "
         f"recovered_after_redis_back={recovered_in:.1f}s"
     )
-    assert max(timings.values()) < 1.5
+    assert len(broker_waits) >= 3  # Each page tried the broker once, and gave up quickly.
+    assert max(broker_waits) < 1.2
+    assert max(timings.values()) < 5  # Even on a loaded test machine.
 
 
 def _wait_all_done(stack: Stack, run: MatchRun, report: Report, sink: Any) -> None:
@@ -163,7 +170,7 @@ def _wait_all_done(stack: Stack, run: MatchRun, report: Report, sink: Any) -> No
                 and not Job.objects.exclude(state=Job.State.DONE).exists()
             )
 
-    wait_until(done, timeout=90, what=f"everything to complete\n{stack.logs()}")
+    wait_until(done, timeout=180, what=f"everything to complete\n{stack.logs()}")
 
 
 def test_worker_killed_mid_report_completes_after_restart(cast: Cast, tmp_path: Path) -> None:
@@ -206,7 +213,7 @@ def test_worker_killed_mid_report_completes_after_restart(cast: Cast, tmp_path: 
                     OutboundEmail.objects.filter(status=OutboundEmail.Status.SENT).exists()
                 )
 
-        wait_until(built, timeout=90, what=f"the report after the restart\n{stack.logs()}")
+        wait_until(built, timeout=180, what=f"the report after the restart\n{stack.logs()}")
         delay = time.monotonic() - killed_at
         time.sleep(2)  # Any duplicate delivery would show up now.
     with scopes_disabled():
