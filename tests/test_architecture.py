@@ -159,3 +159,25 @@ def test_post_only_is_said_one_way() -> None:
     assert not offenders, (
         "Say POST-only with ui.http.refuse_unless_post after the lookup:\n" + "\n".join(offenders)
     )
+
+
+def test_pdf_paragraphs_are_built_only_through_the_escaping_helper() -> None:
+    # ReportLab's Paragraph parses markup (<img src> embeds a server file): stored text must
+    # reach it escaped, so only reports.rendering._para may call it, on pdf_text output.
+    offenders = []
+    for path in sorted(ROOT.rglob("*.py")):
+        if ".venv" in path.parts or "tests" in path.parts:
+            continue
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                for call in ast.walk(node):
+                    if (
+                        isinstance(call, ast.Call)
+                        and isinstance(call.func, ast.Name)
+                        and call.func.id == "Paragraph"
+                    ):
+                        where = f"{path.relative_to(ROOT)}:{node.name}"
+                        if where != "reports/rendering.py:_para":
+                            offenders.append(f"{where}:{call.lineno}")
+    assert not offenders, "Build paragraphs with reports.rendering._para: " + ", ".join(offenders)
