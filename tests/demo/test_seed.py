@@ -6,6 +6,7 @@ import hashlib
 
 import pytest
 from django.apps import apps
+from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django_scopes import scope, scopes_disabled
@@ -14,6 +15,7 @@ from demo.checks import pair_violations
 from demo.people import DEMO_PASSWORD
 from demo.seed import DEMO_ORGANISATIONS, demo_seed
 from matching.models import MatchProposal, Pairing
+from notifications.models import OutboundEmail
 from organisations.models import Organisation
 from programmes.models import Invitation, Participant
 from tests.factories import OrganisationFactory
@@ -95,3 +97,12 @@ def test_demo_mentor_created_her_login_from_her_first_invitation() -> None:
     assert first.programme.name == "Pilot cohort 2024"
     assert user is not None and invitation.accepted_at is not None
     assert user.date_joined == invitation.accepted_at
+
+
+def test_demo_story_emails_are_sent_to_nobody_in_one_batch() -> None:
+    demo_seed()
+
+    statuses = set(OutboundEmail.objects.values_list("status", flat=True))
+    assert OutboundEmail.objects.count() > 300
+    assert statuses == {OutboundEmail.Status.SENT}
+    assert mail.outbox == []  # the story's emails went to the discarding backend
