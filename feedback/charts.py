@@ -1,4 +1,4 @@
-"""SVG charts of released feedback (reports/charts.py), drawn only from shown cells."""
+"""SVG charts of released feedback (ui/charts.py), drawn only from shown cells."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from feedback.disclosure import SCORE_NAMES
 from feedback.published import CellView, ReleasedFeedback
-from reports.charts import PALETTE, Series, bar_chart, hbar_chart
+from ui.charts import PALETTE, Series, bar_chart, hbar_chart
 
 
 def score_labels() -> dict[str, str]:
@@ -62,7 +62,7 @@ def means_chart(
 ) -> SafeString:
     """Horizontal bars of the four score means per group, on the fixed 0–5 scale of the scores.
 
-    reports.charts scales bar charts to their largest value (a 4.5 mean on a 0–8 axis); a
+    ui.charts scales bar charts to their largest value (a 4.5 mean on a 0–8 axis); a
     score chart must keep its 1–5 scale, hence this small variant in the same style.
     """
     names = [score_labels()[name] for name in SCORE_NAMES]

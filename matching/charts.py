@@ -1,4 +1,4 @@
-"""Charts of a matching run (inline SVG from reports.charts), drawn from its stored figures."""
+"""Charts of a matching run (inline SVG from ui.charts), drawn from its stored figures."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from reports.charts import Series, bar_chart
+from ui.charts import Series, bar_chart
 
 
 def score_bins(stats: dict[str, Any]) -> list[tuple[str, int]]:

@@ -401,3 +401,32 @@ def mentor_wishes(*, mentee: Participant) -> list[MentorWish]:
         .select_related("mentor__member")
         .order_by("created_at")
     )
+
+
+# What the programme lifecycle asks of matching (see matching/receivers.py).
+
+
+@dataclass(frozen=True)
+class PairingCounts:
+    accepted: int
+    live: int
+
+
+def programme_pairing_counts(*, programme: Programme) -> PairingCounts:
+    """Count the programme's accepted (schedulable) and live pairings in one query."""
+    counts = Pairing.objects.filter(
+        organisation_id=programme.organisation_id, programme=programme
+    ).aggregate(
+        accepted=Count("id", filter=Q(status__in=Pairing.SCHEDULABLE_STATUSES)),
+        live=Count("id", filter=Q(status__in=Pairing.LIVE_STATUSES)),
+    )
+    return PairingCounts(accepted=counts["accepted"], live=counts["live"])
+
+
+def participant_has_live_pairing(*, participant: Participant) -> bool:
+    """Tell whether a participant is in a proposed, accepted or active pairing."""
+    return Pairing.objects.filter(
+        Q(mentor=participant) | Q(mentee=participant),
+        organisation_id=participant.organisation_id,
+        status__in=Pairing.LIVE_STATUSES,
+    ).exists()

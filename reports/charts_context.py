@@ -7,8 +7,8 @@ from django.utils.translation import gettext as _
 
 from feedback.charts import score_labels
 from feedback.disclosure import SCORE_NAMES
-from reports.charts import Series, bar_chart, hbar_chart
 from reports.selectors import ProgrammeHealth
+from ui.charts import Series, bar_chart, hbar_chart
 
 
 def satisfaction_rows(health: ProgrammeHealth) -> list[tuple[str, float]]:

@@ -181,3 +181,185 @@ def test_pdf_paragraphs_are_built_only_through_the_escaping_helper() -> None:
                         if where != "reports/rendering.py:_para":
                             offenders.append(f"{where}:{call.lineno}")
     assert not offenders, "Build paragraphs with reports.rendering._para: " + ", ".join(offenders)
+
+
+# The app graph (docs/architecture.md). Each package of the project may import only the
+# packages it lists here; the arrows point down, and the graph has no cycle. "config" is the
+# infrastructure every app may use (settings, env, Celery app, broker, cache) and
+# "config.urls" the URL map on top, which mounts every app. "demo" seeds every app.
+FOUNDATIONS = {"config", "safetext", "ui"}
+ALLOWED_IMPORTS: dict[str, set[str]] = {
+    "config": set(),
+    "safetext": set(),
+    "ui": set(),
+    "notifications": {"config", "safetext", "ui"},
+    "accounts": {"notifications"} | FOUNDATIONS,
+    "organisations": {"accounts", "notifications"} | FOUNDATIONS,
+    "jobs": {"organisations"} | FOUNDATIONS,
+    "programmes": {"accounts", "organisations", "notifications"} | FOUNDATIONS,
+    "matching": {"programmes", "organisations", "jobs", "notifications"} | FOUNDATIONS,
+    "sessions": {"matching", "programmes", "organisations", "notifications"} | FOUNDATIONS,
+    "feedback": {"sessions", "matching", "programmes", "organisations", "notifications"}
+    | FOUNDATIONS,
+    "reports": {
+        "feedback",
+        "sessions",
+        "matching",
+        "programmes",
+        "organisations",
+        "jobs",
+        "notifications",
+    }
+    | FOUNDATIONS,
+}
+ALLOWED_IMPORTS["config.urls"] = set(ALLOWED_IMPORTS) - {"config.urls"}
+ALLOWED_IMPORTS["demo"] = set(ALLOWED_IMPORTS)
+OUTSIDE_THE_GRAPH = {"tests", "benchmarks"}  # they may import anything; nothing imports them
+
+
+def _node(module: str) -> str:
+    """The graph node a dotted module name belongs to ("config.urls.x" -> "config.urls")."""
+    if module == "config.urls" or module.startswith("config.urls."):
+        return "config.urls"
+    return module.split(".")[0]
+
+
+def _project_packages() -> set[str]:
+    return {
+        path.parent.name
+        for path in ROOT.glob("*/__init__.py")
+        if path.parent.name not in OUTSIDE_THE_GRAPH
+    }
+
+
+def _imported_modules(tree: ast.AST, module: str) -> list[tuple[int, str]]:
+    """Every module a file imports: at the top, inside functions, under TYPE_CHECKING."""
+    found: list[tuple[int, str]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:  # relative: resolve against the importing module's package
+                base = module.split(".")[: -node.level]
+                found.append((node.lineno, ".".join([*base, node.module or ""]).rstrip(".")))
+            else:
+                found.append((node.lineno, node.module or ""))
+                # `from config import urls` imports config.urls.
+                found += [(node.lineno, f"{node.module}.{a.name}") for a in node.names]
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute | ast.Name)
+            and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id)
+            in {"import_module", "__import__"}
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str)
+        ):
+            found.append((node.lineno, node.args[0].value))
+    return found
+
+
+def _import_arrows() -> list[tuple[str, str, str]]:
+    """(importer node, imported node, "path:line") for every import between project nodes."""
+    packages = _project_packages()
+    arrows: list[tuple[str, str, str]] = []
+    for package in sorted(packages):
+        for path in sorted((ROOT / package).rglob("*.py")):
+            relative = path.relative_to(ROOT)
+            module = ".".join(relative.with_suffix("").parts)
+            source = _node(module)
+            for line, imported in _imported_modules(ast.parse(path.read_text()), module):
+                target = _node(imported)
+                if target in packages | {"config.urls"} and target != source:
+                    arrows.append((source, target, f"{relative}:{line}"))
+    return arrows
+
+
+def test_every_project_package_has_a_place_in_the_app_graph() -> None:
+    undeclared = _project_packages() - set(ALLOWED_IMPORTS)
+    assert not undeclared, f"Declare the allowed imports of {undeclared} in ALLOWED_IMPORTS"
+
+
+def test_the_declared_app_graph_has_no_cycle() -> None:
+    import graphlib
+
+    order = list(graphlib.TopologicalSorter(ALLOWED_IMPORTS).static_order())  # or CycleError
+    assert set(order) >= set(ALLOWED_IMPORTS)
+
+
+def test_the_foundations_depend_on_no_feature_app() -> None:
+    for foundation in ("config", "safetext", "ui", "notifications"):
+        assert ALLOWED_IMPORTS[foundation] <= FOUNDATIONS, foundation
+
+
+def test_apps_import_only_along_the_declared_arrows() -> None:
+    offenders = sorted(
+        {
+            f"{where}: {source} -> {target}"
+            for source, target, where in _import_arrows()
+            if target not in ALLOWED_IMPORTS.get(source, set())
+        }
+    )
+    assert not offenders, (
+        "Imports against the app graph (tests/test_architecture.py ALLOWED_IMPORTS, "
+        "docs/architecture.md). Move the shared code down, or let the lower app announce a "
+        "signal that the upper one answers:\n" + "\n".join(offenders)
+    )
+
+
+# Each app writes only its own tables: a write through another app's model goes through a
+# service (or a signal receiver) of that app. allauth's tables belong to accounts.
+WRITE_METHODS = {
+    "create",
+    "bulk_create",
+    "bulk_update",
+    "update",
+    "delete",
+    "get_or_create",
+    "update_or_create",
+    "create_user",
+    "create_superuser",
+}
+TABLE_OWNERS = {"allauth": "accounts"}
+
+
+def _foreign_writes(path: Path, owner_app: str) -> list[str]:
+    tree = ast.parse(path.read_text())
+    foreign: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").endswith(".models"):
+            owner = _node(node.module or "")
+            owner = TABLE_OWNERS.get(owner, owner)
+            if owner != owner_app:
+                foreign.update({alias.asname or alias.name: owner for alias in node.names})
+    offenders: list[str] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in WRITE_METHODS:
+            continue
+        chain, current = [], node.func.value
+        while isinstance(current, ast.Call | ast.Attribute):
+            if isinstance(current, ast.Attribute):
+                chain.append(current.attr)
+                current = current.value
+            else:
+                current = current.func
+        if isinstance(current, ast.Name) and current.id in foreign and "objects" in chain:
+            offenders.append(
+                f"{path.relative_to(ROOT)}:{node.lineno}: {current.id} "
+                f"({foreign[current.id]}) .{node.func.attr}()"
+            )
+    return offenders
+
+
+def test_each_app_writes_only_its_own_tables() -> None:
+    offenders = [
+        offence
+        for app in sorted(_project_packages() - {"demo", "config"})
+        for path in sorted((ROOT / app).rglob("*.py"))
+        # The per-app demo seeders are on their way into the demo app (issue 10).
+        if "migrations" not in path.parts and path.name != "demo.py"
+        for offence in _foreign_writes(path, app)
+    ]
+    assert not offenders, "Call a service of the owning app:\n" + "\n".join(offenders)

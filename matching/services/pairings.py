@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from typing import Any
@@ -247,4 +248,20 @@ def mentor_wishes_set(
     MentorWish.objects.filter(organisation=organisation, mentee=mentee).delete()
     return MentorWish.objects.bulk_create(
         [MentorWish(organisation=organisation, mentee=mentee, mentor=m) for m in chosen]
+    )
+
+
+def pairings_end_for_programme(
+    *, organisation: Organisation, programme: Programme, ended_at: dt.datetime
+) -> int:
+    """End every live pairing of a programme (it is closing); return how many ended."""
+    return Pairing.objects.filter(
+        organisation=organisation, programme=programme, status__in=Pairing.LIVE_STATUSES
+    ).update(status=Pairing.Status.ENDED, ended_at=ended_at)
+
+
+def pairings_activate(*, pairing_ids: Iterable[UUID]) -> int:
+    """Move accepted pairings with a confirmed held session to `active`; return how many."""
+    return Pairing.objects.filter(pk__in=list(pairing_ids), status=Pairing.Status.ACCEPTED).update(
+        status=Pairing.Status.ACTIVE
     )

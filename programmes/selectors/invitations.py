@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import User
-from matching.models import Pairing
 from programmes.models import Invitation, Participant, Programme
 from programmes.tokens import token_hash
 
@@ -71,15 +69,6 @@ def _state(invitation: Invitation, participant: Participant | None) -> str:
     if invitation.programme.status != Programme.Status.ENROLMENT:
         return InvitationState.CLOSED
     return InvitationState.VALID
-
-
-def participant_has_live_pairing(*, participant: Participant) -> bool:
-    """Tell whether a participant is in a proposed, accepted or active pairing."""
-    return Pairing.objects.filter(
-        Q(mentor=participant) | Q(mentee=participant),
-        organisation_id=participant.organisation_id,
-        status__in=Pairing.LIVE_STATUSES,
-    ).exists()
 
 
 def invitation_is_for_user(*, invitation: Invitation, user: object) -> bool:

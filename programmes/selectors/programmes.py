@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -14,11 +14,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from matching.models import Pairing
 from organisations.models import Organisation
 from programmes.charts import balance_chart
 from programmes.lifecycle import NEXT_STATUS, TRANSITION_LABELS, Check, failing
 from programmes.models import Participant, ParticipantTopic, Programme, Topic, TrainingStep
+from programmes.signals import transition_checks_requested
 
 Role = Participant.Role
 PStatus = Participant.Status
@@ -70,8 +70,6 @@ class ProgrammeFigures:
     mentees_enrolled: int = 0
     mentors_applied: int = 0
     mentors_trained: int = 0
-    pairings_accepted: int = 0
-    pairings_live: int = 0
     by_role_status: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
@@ -99,14 +97,6 @@ def programme_figures(*, programme: Programme) -> ProgrammeFigures:
     figures.mentors_enrolled = figures.by_role_status.get((Role.MENTOR, PStatus.ENROLLED), 0)
     figures.mentees_enrolled = figures.by_role_status.get((Role.MENTEE, PStatus.ENROLLED), 0)
     figures.mentors_applied = figures.by_role_status.get((Role.MENTOR, PStatus.APPLIED), 0)
-    pairings = Pairing.objects.filter(
-        organisation_id=programme.organisation_id, programme=programme
-    ).aggregate(
-        accepted=Count("id", filter=Q(status__in=Pairing.SCHEDULABLE_STATUSES)),
-        live=Count("id", filter=Q(status__in=Pairing.LIVE_STATUSES)),
-    )
-    figures.pairings_accepted = pairings["accepted"]
-    figures.pairings_live = pairings["live"]
     return figures
 
 
@@ -118,7 +108,12 @@ def programme_checklist(
     if target is None:
         return []
     figures = figures or programme_figures(programme=programme)
-    return _CHECKS[target](programme, figures)
+    own = _CHECKS[target](programme, figures) if target in _CHECKS else []
+    # Apps above programmes add the checks on their own rows (matching: pairings).
+    contributed = transition_checks_requested.send(
+        sender=Programme, programme=programme, target=target
+    )
+    return own + [check for _receiver, checks in contributed for check in cast(list[Check], checks)]
 
 
 def _open_enrolment_checks(programme: Programme, figures: ProgrammeFigures) -> list[Check]:
@@ -219,43 +214,9 @@ def _start_matching_checks(programme: Programme, figures: ProgrammeFigures) -> l
     return checks
 
 
-def _start_running_checks(programme: Programme, figures: ProgrammeFigures) -> list[Check]:
-    return [
-        Check(
-            label=_("At least one pairing is accepted"),
-            ok=figures.pairings_accepted > 0,
-            detail=ngettext(
-                "%(n)d pairing accepted by both sides.",
-                "%(n)d pairings accepted by both sides.",
-                figures.pairings_accepted,
-            )
-            % {"n": figures.pairings_accepted},
-            fix_url_name="match-home",
-        )
-    ]
-
-
-def _close_checks(programme: Programme, figures: ProgrammeFigures) -> list[Check]:
-    return [
-        Check(
-            label=_("Live pairings will end"),
-            ok=True,
-            blocking=False,
-            detail=ngettext(
-                "%(n)d live pairing will be ended.",
-                "%(n)d live pairings will be ended.",
-                figures.pairings_live,
-            )
-            % {"n": figures.pairings_live},
-        )
-    ]
-
-
 _CHECKS: dict[str, Callable[[Programme, ProgrammeFigures], list[Check]]] = {
     Programme.Status.ENROLMENT: _open_enrolment_checks,
     Programme.Status.MATCHING: _start_matching_checks,
-    Programme.Status.RUNNING: _start_running_checks,
-    Programme.Status.CLOSED: _close_checks,
 }
 
 

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from organisations.models import Member, Organisation
 from programmes.constants import LANGUAGE_CODES
 from programmes.models import Invitation, Level, Participant, ParticipantTopic, Programme
-from programmes.selectors.invitations import participant_has_live_pairing
 from programmes.selectors.participants import colleague_choices
 from programmes.selectors.programmes import programme_topics
 from programmes.services.emails import email_member
+from programmes.signals import participant_withdrawing
 
 Status = Participant.Status
 OPEN_STATUSES = (Status.INVITED, Status.APPLIED, Status.ENROLLED)
@@ -215,8 +215,10 @@ def participant_withdraw(*, organisation: Organisation, participant: Participant
         raise ValidationError(_("You are no longer taking part in this programme."))
     if participant.programme.status in (Programme.Status.RUNNING, Programme.Status.CLOSED):
         raise ValidationError(_("The programme is under way: talk to your HR team to leave it."))
-    if participant_has_live_pairing(participant=participant):
-        raise ValidationError(_("You have a proposed pairing: talk to your HR team to leave."))
+    # matching refuses while the participant is in a live pairing (matching/receivers.py).
+    participant_withdrawing.send(
+        sender=Participant, organisation=organisation, participant=participant
+    )
     participant.status = Status.WITHDRAWN
     participant.save(update_fields=["status"])
     return participant

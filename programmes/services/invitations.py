@@ -11,7 +11,6 @@ import csv
 import datetime as dt
 import io
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from accounts.models import User
+from accounts.services import account_create_verified
 from organisations.models import Member, Organisation
 from programmes.models import Invitation, Participant, Programme
 from programmes.selectors.invitations import InvitationState, invitation_resolve
@@ -342,19 +342,17 @@ def invitation_accept_with_new_account(*, token: str, password: str) -> tuple[Us
         raise ValidationError(_("An account already exists for this email: log in instead."))
     member = resolved.invitation.member
     try:
-        with transaction.atomic():
-            user = User.objects.create_user(
-                member.email,
-                password,
-                first_name=member.first_name[:150],
-                last_name=member.last_name[:150],
-            )
+        # The token reached this address, which proves the person controls it.
+        user = account_create_verified(
+            email=member.email,
+            password=password,
+            first_name=member.first_name,
+            last_name=member.last_name,
+        )
     except IntegrityError:
         raise ValidationError(
             _("An account already exists for this email: log in instead.")
         ) from None
-    # The token reached this address, which proves the person controls it.
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     try:
         participant = _consume(token, user)
     except PermissionDenied:  # cannot happen: the account was made from the member's email

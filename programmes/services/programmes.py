@@ -7,17 +7,16 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from matching.models import Pairing
 from organisations.models import Member, Organisation
 from programmes.lifecycle import NEXT_STATUS, failing, programme_editable_fields
 from programmes.models import Participant, ParticipantTopic, Programme, ProgrammeTopic, Topic
 from programmes.selectors.programmes import programme_checklist, programme_topics
 from programmes.services.training import training_seed_defaults
+from programmes.signals import programme_closing
 
 SCALAR_FIELDS = (
     "name",
@@ -216,9 +215,10 @@ def programme_transition(
         raise ValidationError([f"{check.label}: {check.detail}" for check in missing])
     now = timezone.now()
     if to_status == Programme.Status.CLOSED:
-        Pairing.objects.filter(
-            Q(status__in=Pairing.LIVE_STATUSES), organisation=organisation, programme=programme
-        ).update(status=Pairing.Status.ENDED, ended_at=now)
+        # matching ends the live pairings in this transaction (matching/receivers.py).
+        programme_closing.send(
+            sender=Programme, organisation=organisation, programme=programme, closed_at=now
+        )
     programme.status = to_status
     programme.status_changed_at = now
     programme.save(update_fields=["status", "status_changed_at"])

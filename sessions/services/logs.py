@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from matching.models import Pairing
+from matching.services.pairings import pairings_activate
 from organisations.models import Member, Organisation
 from programmes.models import Level
 from sessions import policy
@@ -190,13 +189,6 @@ def _save_levels(session: MentoringSession, levels: dict[str, int]) -> None:
     )
 
 
-def activate_pairings(pairing_ids: list[Any]) -> int:
-    """Move accepted pairings with a confirmed held session to `active`."""
-    return Pairing.objects.filter(pk__in=pairing_ids, status=Pairing.Status.ACCEPTED).update(
-        status=Pairing.Status.ACTIVE
-    )
-
-
 @transaction.atomic
 def session_confirm(
     *, organisation: Organisation, member: Member, session_id: UUID
@@ -213,7 +205,7 @@ def session_confirm(
     )
     record_event(session, SessionEvent.Kind.CONFIRMED, role=role)
     if session.status == MentoringSession.Status.HELD:
-        activate_pairings([session.pairing_id])
+        pairings_activate(pairing_ids=[session.pairing_id])
     return session
 
 

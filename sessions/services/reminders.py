@@ -27,6 +27,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from matching.models import Pairing
+from matching.services.pairings import pairings_activate
 from notifications.services import email_enqueue_bulk
 from organisations.models import Member, Organisation
 from programmes.models import Programme
@@ -41,7 +42,6 @@ from sessions.selectors import (
     resource_links_queryset,
     stalled_since,
 )
-from sessions.services.logs import activate_pairings
 
 CHUNK_SIZE = 500
 SWEEP_NAME = "reminders"
@@ -319,7 +319,9 @@ def auto_confirm_logs(*, now: dt.datetime, chunk_size: int = CHUNK_SIZE) -> int:
                 )
                 for pk, organisation_id, _pairing, _status in done
             )
-            activate_pairings([pairing for _pk, _org, pairing, status in done if status == "held"])
+            pairings_activate(
+                pairing_ids=[pairing for _pk, _org, pairing, status in done if status == "held"]
+            )
         confirmed += len(done)
         if len(chunk) < chunk_size:
             return confirmed
