@@ -244,11 +244,12 @@ CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
+JOBS_SWEEP_SECONDS = env_int("JOBS_SWEEP_SECONDS", 30, minimum=1)
 CELERY_BEAT_SCHEDULE = {
     # Durable jobs whose message was lost (broker down or restarted) or whose worker died.
     "redispatch-stalled-jobs": {
         "task": "jobs.redispatch_stalled",
-        "schedule": env_int("JOBS_SWEEP_SECONDS", 30, minimum=1),
+        "schedule": JOBS_SWEEP_SECONDS,
     },
     "send-pending-emails": {
         "task": "notifications.send_pending_emails",
@@ -372,6 +373,8 @@ if BEHIND_PROXY:
 
 if IS_PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # The container healthcheck calls gunicorn directly over HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from jobs import views as jobs_views
 from organisations import views as organisation_views
 
 tenant_patterns = [
@@ -32,4 +33,5 @@ urlpatterns = [
     path("", include("programmes.public_urls")),
     path("calendar/", include("sessions.feed_urls")),
     path("operator/", include("notifications.operator_urls")),
+    path("healthz", jobs_views.healthz_view, name="healthz"),
 ]

@@ -43,3 +43,17 @@ class Job(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.task} {self.target} ({self.state})"
+
+
+class ServiceHeartbeat(models.Model):
+    """When a background component last showed it was alive (a system row, not tenant data).
+
+    "worker": a Celery worker's heartbeat (throttled); "scheduler": the jobs sweep ran, which
+    needs beat to send it and a worker to run it (or the in-process scheduler of bin/serve).
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    seen_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
