@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organisations.models import TenantModel
+from ui.badges import Badge
 
 
 class MatchRun(TenantModel):
@@ -96,6 +97,19 @@ class MatchRun(TenantModel):
             and self.published_at is None
             and self.publish_requested_at is None
         )
+
+    @property
+    def status_badge(self) -> Badge:
+        """What the run's state looks like on a page (drawn by `{% badge %}`)."""
+        if self.published_at:
+            return Badge(_("Published"), "ok")
+        if self.is_publishing:
+            return Badge(_("Publishing…"), "warn")
+        if self.status == self.Status.DONE:
+            return Badge(_("Proposal ready"))
+        if self.status == self.Status.FAILED:
+            return Badge(_("Failed"), "danger")
+        return Badge(f"{self.get_status_display()} · {self.progress}%", "warn")
 
     @property
     def is_settled(self) -> bool:
@@ -242,6 +256,11 @@ class Pairing(TenantModel):
             ),
         ]
         indexes = [models.Index(fields=["programme", "status"])]
+
+    @property
+    def status_badge(self) -> Badge:
+        """What the pairing's status looks like on a page (drawn by `{% badge %}`)."""
+        return Badge(self.get_status_display(), modifier=f"pairing-status--{self.status}")
 
     def __str__(self) -> str:
         return f"{self.mentor} ⇄ {self.mentee}"

@@ -210,6 +210,11 @@ def match_run_constraint_get(*, run: MatchRun, constraint_id: UUID) -> MatchCons
     return get_object_or_404(constraints, pk=constraint_id)
 
 
+def match_run_constraint_count(*, run: MatchRun) -> int:
+    """How many pins and forbids a run has (a re-run carries them over)."""
+    return MatchConstraint.objects.filter(organisation=run.organisation_id, run=run).count()
+
+
 def match_run_proposal_get(*, run: MatchRun, proposal_id: UUID) -> MatchProposal:
     """One proposed pair of a run, or 404."""
     proposals = MatchProposal.objects.filter(
@@ -392,6 +397,11 @@ def wish_mentor_choices(*, mentee: Participant) -> QuerySet[Participant]:
         .select_related("member")
         .order_by("member__last_name", "member__first_name")
     )
+
+
+def wish_mentors_available(*, mentee: Participant) -> bool:
+    """Tell whether the mentee has any mentor to wish for."""
+    return wish_mentor_choices(mentee=mentee).exists()
 
 
 def mentor_wishes(*, mentee: Participant) -> list[MentorWish]:

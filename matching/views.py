@@ -21,6 +21,7 @@ from matching.selectors import (
     match_overview,
     match_programme_get,
     match_run_compare,
+    match_run_constraint_count,
     match_run_constraint_get,
     match_run_get,
     match_run_is_superseded,
@@ -31,6 +32,7 @@ from matching.selectors import (
     pin_choices,
     swap_choices,
     wish_mentor_choices,
+    wish_mentors_available,
     wish_participation_get,
     wish_participations,
 )
@@ -94,7 +96,8 @@ def match_run_create_view(request: TenantRequest, programme_id: UUID) -> HttpRes
             form.add_error(None, error)
         else:
             return _to_run(request, run)
-    context = {"programme": programme, "form": form, "source": source}
+    carried = match_run_constraint_count(run=source) if source else 0
+    context = {"programme": programme, "form": form, "source": source, "carried": carried}
     return render(request, "matching/run_form.html", context)
 
 
@@ -302,9 +305,8 @@ def pairing_wishes_view(request: TenantRequest, participant_id: UUID) -> HttpRes
     )
     chosen = mentor_wishes(mentee=mentee)
     initial = {"mentors": [wish.mentor_id for wish in chosen]}
-    form = WishesForm(
-        request.POST or None, initial=initial, mentors=wish_mentor_choices(mentee=mentee)
-    )
+    mentors = wish_mentor_choices(mentee=mentee)
+    form = WishesForm(request.POST or None, initial=initial, mentors=mentors)
     if request.method == "POST" and form.is_valid():
         try:
             mentor_wishes_set(organisation=request.organisation, mentee=mentee,
@@ -314,5 +316,11 @@ def pairing_wishes_view(request: TenantRequest, participant_id: UUID) -> HttpRes
         else:
             messages.success(request, _("Your wishes are saved."))
             return redirect("pairing-mine", org_slug=request.organisation.slug)
-    context = {"mentee": mentee, "programme": mentee.programme, "form": form, "chosen": chosen}
+    context = {
+        "mentee": mentee,
+        "programme": mentee.programme,
+        "form": form,
+        "chosen": chosen,
+        "has_mentors": wish_mentors_available(mentee=mentee),
+    }
     return render(request, "matching/pairing_wishes.html", context)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from organisations.models import TenantModel
 from programmes.models import Level
+from ui.badges import Badge
 
 ROLE_CHOICES = [("mentor", _("Mentor")), ("mentee", _("Mentee"))]
 
@@ -106,6 +107,31 @@ class MentoringSession(TenantModel):
     @property
     def duration_minutes(self) -> int:
         return int((self.ends_at - self.starts_at).total_seconds() // 60)
+
+    @property
+    def status_badge(self) -> Badge:
+        """What the status looks like on a page (drawn by `{% badge %}`)."""
+        Status = self.Status
+        if self.status == Status.HELD and self.confirmed_at:
+            return Badge(_("Held, confirmed"), "ok")
+        if self.status == Status.HELD and self.disputed_at:
+            return Badge(_("Held, disputed"), "warn")
+        if self.status == Status.HELD:
+            return Badge(_("Held, awaiting confirmation"), "warn")
+        if self.status == Status.NO_SHOW:
+            return Badge(_("No-show"), "danger")
+        if self.status == Status.CANCELLED:
+            if self.cancelled_by:
+                by = str(self.get_cancelled_by_display()).lower()
+                return Badge(f"{_('Cancelled')} · {by}", "muted")
+            return Badge(_("Cancelled"), "muted")
+        if self.status == Status.DECLINED:
+            return Badge(_("Declined"), "muted")
+        if self.status == Status.PROPOSED:
+            if self.proposed_by == "mentor":
+                return Badge(_("Proposed by the mentor"), "warn")
+            return Badge(_("Proposed by the mentee"), "warn")
+        return Badge(self.get_status_display())
 
     @property
     def is_counted_as_held(self) -> bool:
