@@ -21,4 +21,4 @@ RUN DJANGO_SECRET_KEY=build-only-not-secret FEEDBACK_SECRET=build-only-not-secre
 
 USER flipside
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "config.wsgi:application"]

@@ -46,23 +46,6 @@ class RatingEligibility(TenantModel):
         return f"eligibility {self.pk}"
 
 
-def _score_checks(prefix: str) -> list[models.BaseConstraint]:
-    checks: list[models.BaseConstraint] = [
-        models.CheckConstraint(
-            condition=Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
-            name=f"{prefix}_{name}_1_to_5",
-        )
-        for name in SCORE_FIELDS
-    ]
-    checks.append(
-        models.CheckConstraint(
-            condition=Q(recommend__isnull=True) | Q(recommend__gte=0, recommend__lte=10),
-            name=f"{prefix}_recommend_0_to_10",
-        )
-    )
-    return checks
-
-
 class PendingRating(TenantModel):
     """A submitted rating waiting for its batch. No user, no session, no time; content sealed.
 
@@ -85,31 +68,18 @@ class PendingRating(TenantModel):
 
 
 class Rating(TenantModel):
-    """A released rating: scores and comment in the clear, nothing about who gave them.
+    """A released rating, sealed whole: nothing in clear but its organisation.
 
-    No auto-increment id, no created/updated time, no user or session key. `sealed` holds
-    the rater key (to count distinct raters), the mentee's department and the topic.
+    No auto-increment id, no created/updated time, no user or session key, and no programme,
+    mentor, period, score or comment in clear either: `sealed` (AES-GCM under
+    FEEDBACK_SECRET, fixed length) holds them with the rater key, department and topic. A
+    database reader sees rows of equal length that name no group, so two ratings of one 1:1
+    pair cannot be told apart from any two others; the only clear figures are the published
+    aggregates (`PublishedView.cells`), each resting on at least k raters.
     """
 
-    programme = models.ForeignKey(
-        "programmes.Programme", on_delete=models.CASCADE, related_name="ratings"
-    )
-    mentor = models.ForeignKey(
-        "organisations.Member", on_delete=models.CASCADE, related_name="ratings_received"
-    )
-    period = models.CharField(max_length=7)
-    clarity = models.PositiveSmallIntegerField()
-    usefulness = models.PositiveSmallIntegerField()
-    pace = models.PositiveSmallIntegerField()
-    confidence = models.PositiveSmallIntegerField()
-    recommend = models.PositiveSmallIntegerField(null=True, blank=True)
-    comment = models.TextField(blank=True)
     sealed = models.TextField()
     receipt_hash = models.CharField(max_length=64, unique=True)
-
-    class Meta:
-        constraints = _score_checks("rating")
-        indexes = [models.Index(fields=["organisation", "programme"])]
 
     def __str__(self) -> str:
         return f"rating {self.pk}"

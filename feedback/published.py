@@ -1,6 +1,6 @@
 """Glue between the database and the pure disclosure rules (feedback/disclosure/).
 
-Builds `RatingRecord`s from released ratings, picks the thresholds of a view, and turns a
+Builds `RatingRecord`s from released (sealed) ratings, picks the thresholds of a view, and turns a
 `Release` into the display-safe JSON a page renders (only shown figures and public reasons).
 """
 
@@ -36,18 +36,18 @@ def thresholds_for(k_scores: int, k_comments: int) -> Thresholds:
     return Thresholds(k_scores=k_scores, k_comments=max(k_comments, k_scores))
 
 
-def record_for(row: Mapping[str, Any], sealed: Mapping[str, Any]) -> RatingRecord:
-    """A disclosure record from a released rating's columns and its unsealed part."""
+def record_for(sealed: Mapping[str, Any]) -> RatingRecord:
+    """A disclosure record from a released rating's unsealed content."""
     return RatingRecord(
         rater_key=str(sealed["rater"]),
-        programme=str(row["programme_id"]),
-        mentor=str(row["mentor_id"]),
-        period=str(row["period"]),
+        programme=str(sealed["programme"]),
+        mentor=str(sealed["mentor"]),
+        period=str(sealed["period"]),
         department=str(sealed.get("department") or NO_VALUE),
         topic=str(sealed.get("topic") or NO_VALUE),
-        scores={name: int(row[name]) for name in SCORE_NAMES},
-        recommend=row["recommend"],
-        comment=row["comment"] or None,
+        scores={name: int(sealed["scores"][name]) for name in SCORE_NAMES},
+        recommend=sealed.get("recommend"),
+        comment=sealed.get("comment") or None,
     )
 
 

@@ -22,6 +22,7 @@ import json
 import secrets
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -143,3 +144,22 @@ def released_receipt_hash(pending_hash: str, *, secret: str | None = None) -> st
 def released_receipt_hashes(pending_hash: str) -> list[str]:
     """The released forms of a receipt under the current and the fallback secrets."""
     return [released_receipt_hash(pending_hash, secret=secret) for secret in _secrets()]
+
+
+def rating_reference(eligibility_id: UUID, *, member_id: UUID) -> str:
+    """The one-time reference a rating form posts in its body instead of an id in the URL."""
+    return seal({"eligibility": str(eligibility_id), "member": str(member_id)})
+
+
+def rating_reference_open(token: str, *, member_id: UUID) -> UUID | None:
+    """The eligibility id of a reference sealed for this member, or None (tampered, foreign)."""
+    try:
+        value = unseal(token)
+    except (SealError, ValueError, TypeError):
+        return None
+    if not isinstance(value, dict) or value.get("member") != str(member_id):
+        return None
+    try:
+        return UUID(str(value.get("eligibility")))
+    except ValueError:
+        return None

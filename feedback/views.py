@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -33,6 +33,7 @@ from feedback.forms import (
     WithdrawForm,
     show_service_errors,
 )
+from feedback.sealing import rating_reference, rating_reference_open
 from feedback.selectors import (
     feedback_home as feedback_home_data,
 )
@@ -47,6 +48,7 @@ from feedback.selectors import (
     threshold_overview,
 )
 from organisations.tenancy import TenantRequest, tenant_view
+from ui.http import refuse_unless_post
 
 
 def _posted(request: TenantRequest) -> Any:
@@ -61,18 +63,45 @@ def feedback_home_view(request: TenantRequest) -> HttpResponse:
     return render(request, "feedback/feedback_home.html", {"home": home})
 
 
+@never_cache
+@tenant_view()
+def rating_create_view(request: TenantRequest, eligibility_id: UUID) -> HttpResponse:
+    """The rating form of one held session; it posts to `rating_submit_view`, never here."""
+    target = rating_target(
+        organisation=request.organisation, member=request.member, eligibility_id=eligibility_id
+    )
+    if request.method not in ("GET", "HEAD"):  # after the lookup: a foreign id is a 404
+        return HttpResponseNotAllowed(["GET", "HEAD"])
+    context = {
+        "target": target,
+        "form": RatingForm(None, topics=target.topics),
+        "reference": rating_reference(target.eligibility.pk, member_id=request.member.pk),
+    }
+    return render(request, "feedback/rating_form.html", context)
+
+
 @sensitive_post_parameters()
 @never_cache
 @tenant_view()
 @sensitive_variables()
-def rating_create_view(request: TenantRequest, eligibility_id: UUID) -> HttpResponse:
-    """Rate one held session anonymously; the receipt code is shown once, in this response."""
+def rating_submit_view(request: TenantRequest) -> HttpResponse:
+    """Rate a session anonymously; the receipt code is shown once, in this response.
+
+    The URL names neither the session nor the eligibility: the one-time reference travels
+    sealed in the body, so no access-log line can tie this request to a session.
+    """
+    if (refused := refuse_unless_post(request)) is not None:
+        return refused
+    reference = request.POST.get("reference", "")
+    eligibility_id = rating_reference_open(reference, member_id=request.member.pk)
+    if eligibility_id is None:
+        raise Http404
     target = rating_target(
         organisation=request.organisation, member=request.member, eligibility_id=eligibility_id
     )
-    form = RatingForm(_posted(request), topics=target.topics)
-    context = {"target": target, "form": form}
-    if request.method == "POST" and form.is_valid():
+    form = RatingForm(request.POST, topics=target.topics)
+    context = {"target": target, "form": form, "reference": reference}
+    if form.is_valid():
         try:
             code = services.rating_submit(
                 organisation=request.organisation,

@@ -21,6 +21,9 @@ from tests.factories import OrganisationFactory, member_with_login
 # the ORM calls made by fixtures in that thread for calls from async code.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+# Registers and loads the hypothesis profile chosen by HYPOTHESIS_PROFILE.
+import tests.hypothesis_profiles  # noqa: F401
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _eager_celery_in_process() -> Iterator[None]:

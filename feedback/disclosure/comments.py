@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from feedback.disclosure.features import comment_digest, rater_digest
+from feedback.disclosure.features import comment_digest, hash128, rater_digest
 from feedback.disclosure.records import MOD, CellKey, Disclosed, RatingRecord, Reason
 from feedback.disclosure.state import CommentState
 
@@ -24,11 +24,15 @@ def release_comments(
     previous: Mapping[CellKey, CommentState],
     seq: int,
     seed: int | str,
+    withheld: frozenset[CellKey] = frozenset(),
 ) -> tuple[dict[CellKey, Disclosed[tuple[str, ...]]], dict[CellKey, CommentState]]:
     """Comment lists for one dimension only; new comments appear only with >= k new commenters."""
     out: dict[CellKey, Disclosed[tuple[str, ...]]] = {}
     states = dict(previous)
     for key in sorted(universe):
+        if key in withheld:
+            out[key] = Disclosed(reason=Reason.COMBINATION)
+            continue
         if key.dimension != comment_dimension:
             out[key] = Disclosed(reason=Reason.COMMENTS_NOT_RELEASED)
             continue
@@ -39,15 +43,18 @@ def release_comments(
         texts: dict[str, str] = {}
         present: Counter[str] = Counter()
         current: dict[str, int] = {}
+        cover: dict[str, int] = {}
         for i in idx:
             row = rows[i]
+            rater = rater_digest(row.rater_key)
+            cover[rater] = (cover.get(rater, 0) + hash128("rated", row.rater_key)) % MOD
             if row.comment is None:
                 continue
             digest = comment_digest(row.rater_key, row.comment)
             texts[digest] = row.comment
             present[digest] += 1
-            rater = rater_digest(row.rater_key)
             current[rater] = (current.get(rater, 0) + int(digest, 16)) % MOD
+            cover[rater] = (cover[rater] + int(digest, 16)) % MOD
         state = states.get(key)
         # Unlike numbers, a comment list may not return to an earlier state for free: a comment
         # that vanished and came back would tell that its author left and returned.
@@ -56,7 +63,13 @@ def release_comments(
             order = sorted(present.elements())
             random.Random(f"{seed}|{key.dimension}|{key.value}").shuffle(order)
             history = () if state is None else state.history
-            state = CommentState(history=(*history, current), published=tuple(order), as_of=seq)
+            coverage = () if state is None else state.coverage
+            state = CommentState(
+                history=(*history, current),
+                published=tuple(order),
+                as_of=seq,
+                coverage=(*coverage, cover),
+            )
         # Held or not, a withdrawn comment disappears at once (consent outranks the small
         # inference "someone withdrew"), and stays away until the next refresh.
         shown: list[str] = []

@@ -34,6 +34,7 @@ def compute_release(
     seed: int | str,
     comment_dimension: str = OVERALL,
     domains: Mapping[str, Iterable[str]] | None = None,
+    withheld: Iterable[CellKey] = (),
 ) -> Release:
     """Release one programme: its overall cell and one-dimensional breakdowns, all rules applied."""
     rows = list(records)
@@ -51,6 +52,7 @@ def compute_release(
         seed=seed,
         comment_dimension=comment_dimension,
         domains=domains,
+        withheld=frozenset(withheld),
     )
 
 
@@ -63,6 +65,7 @@ def compute_mentor_view(
     seed: int | str,
     comment_dimension: str = OVERALL,
     domains: Mapping[str, Iterable[str]] | None = None,
+    withheld: Iterable[CellKey] = (),
 ) -> Release:
     """Release a mentor's own view: all-time across programmes and cycles, and per programme."""
     rows = list(records)
@@ -80,6 +83,7 @@ def compute_mentor_view(
         seed=seed,
         comment_dimension=comment_dimension,
         domains=domains,
+        withheld=frozenset(withheld),
     )
 
 
@@ -111,8 +115,13 @@ def _compute(
     seed: int | str,
     comment_dimension: str,
     domains: Mapping[str, Iterable[str]] | None,
+    withheld: frozenset[CellKey],
 ) -> Release:
-    """Run the three tables (scores, recommend, comments) over one view."""
+    """Run the three tables (scores, recommend, comments) over one view.
+
+    `withheld`: cells the combination audit (combination.py) found derivable with other
+    views; they are hidden first, and every rule of this view then runs around them.
+    """
     # Re-checked here so a Thresholds built around __init__ cannot lower the floor.
     check_thresholds(thresholds)
     dims = _normalise_dimensions(dimensions, allowed)
@@ -131,6 +140,7 @@ def _compute(
         share=thresholds.max_rater_share,
         previous=None if previous is None else previous.scores,
         seq=seq,
+        withheld=withheld,
     )
     # While the scores are held no cell may appear or vanish: its existence would be news.
     universe = frozenset(scores)
@@ -144,6 +154,7 @@ def _compute(
         share=thresholds.max_rater_share,
         previous=None if previous is None else previous.recommend,
         seq=seq,
+        withheld=withheld,
     )
     comments, comment_states = release_comments(
         rows,
@@ -154,6 +165,7 @@ def _compute(
         previous={} if previous is None else previous.comments,
         seq=seq,
         seed=seed,
+        withheld=withheld,
     )
     order = {d: i for i, d in enumerate(dims)}
     cells = tuple(

@@ -34,6 +34,7 @@ class Reason(StrEnum):
     COMPLEMENTARY = "complementary"
     CROSS_DIMENSION = "cross_dimension"
     PENDING_CHANGE = "pending_change"
+    COMBINATION = "combination"
     COMMENTS_BELOW_THRESHOLD = "comments_below_threshold"
     COMMENTS_NOT_RELEASED = "comments_not_released"
 

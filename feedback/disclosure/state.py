@@ -45,6 +45,9 @@ class CommentState:
     history: tuple[Mapping[str, int], ...]
     published: tuple[str, ...]
     as_of: int
+    # Per refresh, every rater of the cell (commenting or not) with their comments: who a
+    # reader can tell a list's comments came from (the combination audit's view of it).
+    coverage: tuple[Mapping[str, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class ReleaseState:
                 {
                     "cell": [key.dimension, key.value],
                     "history": _dump_chain(st.history),
+                    "coverage": _dump_chain(st.coverage),
                     "published": list(st.published),
                     "as_of": st.as_of,
                 }
@@ -90,6 +94,7 @@ class ReleaseState:
         comments = {
             CellKey(*item["cell"]): CommentState(
                 history=tuple(_load_chain(item["history"])),
+                coverage=tuple(_load_chain(item.get("coverage", []))),
                 published=tuple(item["published"]),
                 as_of=int(item["as_of"]),
             )

@@ -27,6 +27,7 @@ def release_table(
     share: float,
     previous: TableState[T] | None,
     seq: int,
+    withheld: frozenset[CellKey] = frozenset(),
 ) -> tuple[dict[CellKey, Disclosed[T]], TableState[T], bool]:
     """Decide one table: hold the last release, or publish a fresh snapshot passing every rule."""
     members = {key: [i for i in idx if table.includes(rows[i])] for key, idx in members_all.items()}
@@ -42,6 +43,8 @@ def release_table(
         held = {key: previous.published[key] for key in held_keys if key in previous.published}
         for key in held_keys - held.keys():
             held[key] = Disclosed(reason=Reason.PENDING_CHANGE)
+        for key in withheld & held.keys():
+            held[key] = Disclosed(reason=Reason.COMBINATION)
         return held, previous, True
 
     out_keys = universe if universe is not None else frozenset(members)
@@ -51,6 +54,9 @@ def release_table(
     for key in members:
         if key not in out_keys:
             engine.reasons[key] = Reason.PENDING_CHANGE
+    for key in withheld:
+        if key in members:
+            engine.reasons.setdefault(key, Reason.COMBINATION)
     engine.decide()
 
     shown = frozenset(key for key in members if key not in engine.reasons)

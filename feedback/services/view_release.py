@@ -6,25 +6,27 @@ Figures change only here, through feedback/disclosure/; pages render the stored 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import secrets
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
-from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
 
 from feedback.disclosure import (
+    MENTOR_DIMENSIONS,
     PROGRAMME_DIMENSIONS,
     RatingRecord,
     ReleaseState,
     Thresholds,
-    compute_mentor_view,
-    compute_release,
 )
-from feedback.models import SCORE_FIELDS, PublishedView, Rating
+from feedback.disclosure.combination import MENTOR, PROGRAMME, ViewRequest, release_organisation
+from feedback.models import PublishedView, Rating
 from feedback.published import fingerprint, record_for, release_cells_json, thresholds_for
 from feedback.sealing import SealError, seal, unseal
 from feedback.services.common import local_today, next_month_start
@@ -39,16 +41,15 @@ logger = logging.getLogger(__name__)
 def _rating_records(organisation: Organisation) -> dict[Any, RatingRecord]:
     """All released ratings of the organisation as disclosure records, by rating id."""
     records: dict[Any, RatingRecord] = {}
-    rows = Rating.objects.filter(organisation=organisation).values(
-        "id", "programme_id", "mentor_id", "period", *SCORE_FIELDS, "recommend", "comment", "sealed"
-    )
-    for row in rows:
+    rows = Rating.objects.filter(organisation=organisation).values_list("id", "sealed")
+    # Streamed: rows are ~14 kB each (sealed to a fixed length), too many to hold at once.
+    for rating_id, sealed in rows.iterator(chunk_size=2000):
         try:
-            sealed = unseal(row["sealed"])
+            content = unseal(sealed)
         except SealError:
-            logger.warning("Rating %s cannot be unsealed; left out of releases", row["id"])
+            logger.warning("Rating %s cannot be unsealed; left out of releases", rating_id)
             continue
-        records[row["id"]] = record_for(row, sealed)
+        records[rating_id] = record_for(content)
     return records
 
 
@@ -84,67 +85,13 @@ def _programme_domains(programme: Programme, today: dt.date) -> dict[str, list[s
     return {"department": departments, "topic": sorted(topics), "period": periods}
 
 
-def _save_release(
-    organisation: Organisation,
-    *,
-    kind: str,
-    subject_id: UUID,
-    records: list[RatingRecord],
-    thresholds: Thresholds,
-    domains: dict[str, list[str]] | None,
-    digest: str,
-    now: dt.datetime,
-) -> bool:
-    """Compute and store one view's release under a row lock; False when inputs are unchanged."""
-    field = "programme_id" if kind == PublishedView.Kind.PROGRAMME else "mentor_id"
-    with transaction.atomic():
-        PublishedView.objects.get_or_create(
-            organisation=organisation, kind=kind, **{field: subject_id}
-        )
-        release = PublishedView.objects.select_for_update().get(
-            organisation=organisation, kind=kind, **{field: subject_id}
-        )
-        if release.fingerprint == digest:
-            return False
-        previous = None
-        if release.state_sealed:
-            try:
-                previous = ReleaseState.from_json(unseal(release.state_sealed))
-            except (SealError, ValueError):
-                # Never recompute from scratch: the history is what protects readers. The last
-                # release stays on the pages until someone restores the secret (docs/feedback.md).
-                logger.error("Feedback release %s cannot be read; view left as it was", release.pk)
-                return False
-        seed = secrets.randbits(64)
-        if kind == PublishedView.Kind.PROGRAMME:
-            result = compute_release(
-                records,
-                thresholds=thresholds,
-                dimensions=PROGRAMME_DIMENSIONS,
-                previous=previous,
-                seed=seed,
-                domains=domains,
-            )
-        else:
-            result = compute_mentor_view(
-                records, thresholds=thresholds, previous=previous, seed=seed
-            )
-        release.seq = result.seq
-        release.state_sealed = seal(result.state.to_json())
-        release.cells = release_cells_json(result)
-        release.k_scores = thresholds.k_scores
-        release.k_comments = thresholds.k_comments
-        release.fingerprint = digest
-        release.released_at = now
-        release.save()
-    return True
-
-
 def releases_refresh(*, organisation: Organisation, now: dt.datetime | None = None) -> int:
-    """Recompute every programme and mentor view whose ratings or thresholds changed.
+    """Recompute every programme and mentor view, together, when any input changed.
 
-    Pages only ever render the stored result, so figures change here and nowhere else.
-    Returns how many views got a new release.
+    All views of the organisation are released at once, through one combination audit
+    (feedback/disclosure/combination.py): a figure of one view may not be derivable from
+    figures of others. Pages only ever render the stored result, so figures change here
+    and nowhere else. Returns how many views got a new release.
     """
     now = now or timezone.now()
     today = local_today(organisation, now)
@@ -154,48 +101,96 @@ def releases_refresh(*, organisation: Organisation, now: dt.datetime | None = No
     for rating_id, record in records.items():
         by_programme[record.programme].append(rating_id)
         by_mentor[record.mentor].append(rating_id)
-    existing = PublishedView.objects.filter(organisation=organisation).values_list(
-        "kind", "programme_id", "mentor_id"
-    )
-    for kind, programme_id, mentor_id in existing:
-        if kind == PublishedView.Kind.PROGRAMME:
-            by_programme.setdefault(str(programme_id), [])
-        else:
-            by_mentor.setdefault(str(mentor_id), [])
-    programmes = {
-        str(p.pk): p
-        for p in Programme.objects.filter(organisation=organisation, pk__in=list(by_programme))
-    }
-    changed = 0
-    for programme_id, ids in sorted(by_programme.items()):
-        programme = programmes.get(programme_id)
-        if programme is None:
-            continue
-        thresholds = thresholds_for(programme.k_scores, programme.k_comments)
-        domains = _programme_domains(programme, today)
-        changed += _save_release(
-            organisation,
-            kind=PublishedView.Kind.PROGRAMME,
-            subject_id=programme.pk,
-            records=[records[i] for i in ids],
-            thresholds=thresholds,
-            domains=domains,
-            digest=fingerprint(ids, thresholds, domains),
-            now=now,
-        )
-    for mentor_id, ids in sorted(by_mentor.items()):
-        thresholds = _mentor_thresholds(organisation, {records[i].programme for i in ids})
-        changed += _save_release(
-            organisation,
-            kind=PublishedView.Kind.MENTOR,
-            subject_id=mentor_id,
-            records=[records[i] for i in ids],
-            thresholds=thresholds,
-            domains=None,
-            digest=fingerprint(ids, thresholds),
-            now=now,
-        )
-    return changed
+    with transaction.atomic():
+        # One lock for the whole organisation: views are released together or not at all.
+        Organisation.objects.select_for_update().filter(pk=organisation.pk).exists()
+        stored = {
+            (row.kind, str(row.programme_id or row.mentor_id)): row
+            for row in PublishedView.objects.filter(organisation=organisation)
+        }
+        for kind, subject in stored:
+            (by_programme if kind == PublishedView.Kind.PROGRAMME else by_mentor).setdefault(
+                subject, []
+            )
+        programmes = {
+            str(p.pk): p
+            for p in Programme.objects.filter(organisation=organisation, pk__in=list(by_programme))
+        }
+        requests: list[ViewRequest] = []
+        digests: list[Any] = []
+        for programme_id, ids in sorted(by_programme.items()):
+            programme = programmes.get(programme_id)
+            if programme is None:
+                continue
+            thresholds = thresholds_for(programme.k_scores, programme.k_comments)
+            domains = _programme_domains(programme, today)
+            requests.append(
+                ViewRequest(
+                    name=f"{PublishedView.Kind.PROGRAMME}:{programme_id}",
+                    kind=PROGRAMME,
+                    records=[records[i] for i in ids],
+                    thresholds=thresholds,
+                    previous=None,
+                    domains=domains,
+                    dimensions=PROGRAMME_DIMENSIONS,
+                )
+            )
+            digests.append([programme_id, fingerprint(ids, thresholds, domains)])
+        for mentor_id, ids in sorted(by_mentor.items()):
+            thresholds = _mentor_thresholds(organisation, {records[i].programme for i in ids})
+            requests.append(
+                ViewRequest(
+                    name=f"{PublishedView.Kind.MENTOR}:{mentor_id}",
+                    kind=MENTOR,
+                    records=[records[i] for i in ids],
+                    thresholds=thresholds,
+                    previous=None,
+                    dimensions=MENTOR_DIMENSIONS,
+                )
+            )
+            digests.append([mentor_id, fingerprint(ids, thresholds)])
+        digest = hashlib.sha256(json.dumps(digests).encode()).hexdigest()
+        rows = {}
+        for request in requests:
+            kind, subject = request.name.split(":", 1)
+            row = stored.get((kind, subject))
+            if row is None:
+                field = "programme_id" if kind == PublishedView.Kind.PROGRAMME else "mentor_id"
+                row = PublishedView(organisation=organisation, kind=kind, **{field: subject})
+            rows[request.name] = row
+        if rows and all(row.pk and row.fingerprint == digest for row in rows.values()):
+            return 0
+        try:
+            requests = [
+                replace(request, previous=_previous_state(rows[request.name]))
+                for request in requests
+            ]
+        except (SealError, ValueError):
+            # Never recompute from scratch: the history is what protects readers. The last
+            # releases stay on the pages until someone restores the secret (docs/feedback.md).
+            logger.error(
+                "A feedback view of %s cannot be read; views left as they were", organisation.pk
+            )
+            return 0
+        results = release_organisation(requests, seed=secrets.randbits(64))
+        for request in requests:
+            row, result = rows[request.name], results[request.name]
+            row.seq = result.seq
+            row.state_sealed = seal(result.state.to_json())
+            row.cells = release_cells_json(result)
+            row.k_scores = request.thresholds.k_scores
+            row.k_comments = request.thresholds.k_comments
+            row.fingerprint = digest
+            row.released_at = now
+            row.save()
+    return len(requests)
+
+
+def _previous_state(row: PublishedView) -> ReleaseState | None:
+    """The state a view's last release left, or None for a new view."""
+    if not row.state_sealed:
+        return None
+    return ReleaseState.from_json(unseal(row.state_sealed))
 
 
 def _mentor_thresholds(organisation: Organisation, programme_ids: Iterable[str]) -> Thresholds:

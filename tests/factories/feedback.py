@@ -7,6 +7,7 @@ import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -151,3 +152,12 @@ def rated_mentor(
     if release:
         process(organisation)
     return built
+
+
+def post_rating(client: Any, url: str, data: dict[str, str]) -> Any:
+    """Post a rating as the browser does: the form page's sealed reference, to the id-free URL."""
+    page = client.get(url)
+    assert page.status_code == 200, page.status_code
+    slug = url.split("/")[2]
+    submit_url = reverse("feedback-rate-submit", args=[slug])
+    return client.post(submit_url, {**data, "reference": page.context["reference"]})

@@ -22,7 +22,7 @@ from feedback import views
 from feedback.services import ratings
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
-from tests.factories.feedback import eligibility_of, held_session, process, sweep
+from tests.factories.feedback import eligibility_of, held_session, post_rating, process, sweep
 from tests.factories.sessions_extra import Pair, make_pair
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +59,7 @@ def _submit_through_view(cast: Cast, pair: Pair) -> Any:
     client = Client()
     assert client.login(email=pair.mentee.email, password=TEST_PASSWORD)
     url = reverse("feedback-rate", args=["org-a", eligibility_of(pair.mentee, session).pk])
-    return client.post(url, FORM)
+    return post_rating(client, url, FORM)
 
 
 @override_settings(DEBUG=True)

@@ -14,7 +14,14 @@ from feedback.models import PendingRating, RatingEligibility
 from feedback.sealing import receipt_code_normalise, unseal
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
-from tests.factories.feedback import answers, eligibility_of, held_session, submit, sweep
+from tests.factories.feedback import (
+    answers,
+    eligibility_of,
+    held_session,
+    post_rating,
+    submit,
+    sweep,
+)
 from tests.factories.sessions_extra import Pair, make_pair
 
 pytestmark = pytest.mark.django_db
@@ -179,7 +186,7 @@ def test_rate_page_posts_and_shows_the_receipt_once(
     client = _client(pair)
     url = _rate_url(cast, pair, session)
 
-    response = client.post(url, FORM)
+    response = post_rating(client, url, FORM)
 
     assert response.status_code == 200
     assert response.templates[0].name == "feedback/rating_receipt.html"
@@ -194,7 +201,7 @@ def test_rate_page_posts_and_shows_the_receipt_once(
 def test_rate_page_shows_errors_next_to_missing_scores(
     cast: Cast, pair: Pair, session: object
 ) -> None:
-    response = _client(pair).post(_rate_url(cast, pair, session), {"clarity": "5"})
+    response = post_rating(_client(pair), _rate_url(cast, pair, session), {"clarity": "5"})
 
     content = response.content.decode()
     assert 'id="id_usefulness_error"' in content
@@ -217,8 +224,8 @@ def test_rate_page_asks_the_topic_when_the_session_had_several(cast: Cast) -> No
     client = _client(pair)
     url = _rate_url(cast, pair, session)
 
-    missing = client.post(url, FORM)
-    chosen = client.post(url, {**FORM, "topic": str(pair.topics[1].pk)})
+    missing = post_rating(client, url, FORM)
+    chosen = post_rating(client, url, {**FORM, "topic": str(pair.topics[1].pk)})
 
     assert 'id="id_topic_error"' in missing.content.decode()
     assert chosen.templates[0].name == "feedback/rating_receipt.html"
