@@ -5,8 +5,8 @@ submitted in random order with the release job running every 25 submissions and 
 month-end run. The reader gets everything: every rating row in physical order (SQLite rowid,
 PostgreSQL ctid) with its id, receipt hash and sealed blob, every eligibility row — and, as
 side information a real reader would rarely have, the exact order of the 200 submissions.
-For each submission the reader must pick its rating among those with the same mentor and
-period (what the eligibility's session reveals). Chance is 1/|candidates|, averaged.
+For each submission the reader must pick its rating among the released rows (which name no
+mentor or month any more: every row is a candidate). Chance is 1/|candidates|, averaged.
 
 Every heuristic must stay within 4 standard errors of chance. As a control, the same order
 heuristic applied to the pending buffer (before release) links nearly every submission:
@@ -54,12 +54,17 @@ class Submission:
     eligibility_created: Any = None
 
 
-def _physical(table: str) -> list[tuple[Any, ...]]:
-    """Rows as the storage returns them, in physical order."""
+def _physical(table: str, grouped: bool) -> list[tuple[Any, ...]]:
+    """Rows as the storage returns them, in physical order.
+
+    Pending rows name their mentor and month in clear (what the session tells anyway);
+    released rows name nothing, so every released row is in the one class "".
+    """
     order = "rowid" if connection.vendor == "sqlite" else "ctid"
+    group = "mentor_id, period" if grouped else "'', ''"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, receipt_hash, sealed, mentor_id, period FROM {table} ORDER BY {order}"  # noqa: S608
+            f"SELECT id, receipt_hash, sealed, {group} FROM {table} ORDER BY {order}"  # noqa: S608
         )
         return list(cursor.fetchall())
 
@@ -83,10 +88,11 @@ def _accuracy(
     truth: dict[int, str],
     key: Callable[[tuple[Any, ...]], Any],
     sub_key: Callable[[Submission], Any] = lambda s: s.order,
+    grouped: bool = False,
 ) -> float:
     by_class: dict[tuple[str, str], list[Submission]] = defaultdict(list)
     for s in subs:
-        by_class[(_norm(s.mentor_id), s.period)].append(s)
+        by_class[(_norm(s.mentor_id), s.period) if grouped else ("", "")].append(s)
     rows_by_class: dict[tuple[str, str], list[tuple[Any, ...]]] = defaultdict(list)
     for index, row in enumerate(rows):
         rows_by_class[(_norm(row[3]), row[4])].append((*row, index))
@@ -140,12 +146,12 @@ def _scenario() -> tuple[list[Submission], list[tuple[Any, ...]], list[float]]:
             pending_control.append(_pending_order_accuracy(subs))
             process(organisation)
     process(organisation, now=timezone.now() + dt.timedelta(days=62))
-    return subs, _physical("feedback_rating"), pending_control
+    return subs, _physical("feedback_rating", grouped=False), pending_control
 
 
 def _pending_order_accuracy(subs: list[Submission]) -> float:
     """Control: link submissions still pending to pending rows by physical order."""
-    rows = _physical("feedback_pendingrating")
+    rows = _physical("feedback_pendingrating", grouped=True)
     waiting = {r[1] for r in rows}
     pending_subs = [s for s in subs if pending_receipt_hash(s.receipt) in waiting]
     if not pending_subs:
@@ -154,7 +160,7 @@ def _pending_order_accuracy(subs: list[Submission]) -> float:
     by_hash = {r[1]: _norm(r[0]) for r in rows}
     for s in pending_subs:
         truth[s.order] = by_hash[pending_receipt_hash(s.receipt)]
-    return _accuracy(pending_subs, rows, truth, key=lambda r: r[-1])
+    return _accuracy(pending_subs, rows, truth, key=lambda r: r[-1], grouped=True)
 
 
 def test_database_reader_links_ratings_no_better_than_chance() -> None:
@@ -172,10 +178,9 @@ def test_database_reader_links_ratings_no_better_than_chance() -> None:
                 "feedback.models", fromlist=["RatingEligibility"]
             ).RatingEligibility.objects.values("session_id", "created_at")
         }
-    class_sizes: dict[tuple[str, str], int] = defaultdict(int)
-    for s in subs:
-        class_sizes[(_norm(s.mentor_id), s.period)] += 1
-    chances = [1 / class_sizes[(_norm(s.mentor_id), s.period)] for s in subs]
+    # Released rows name no mentor or month: every row is a candidate for every submission.
+    class_sizes = {("", ""): len(rows)}
+    chances = [1 / len(rows) for s in subs]
     chance = sum(chances) / len(subs)
     stderr = math.sqrt(sum(p * (1 - p) for p in chances)) / len(subs)
     rng = random.Random(SEED + 1)
@@ -195,7 +200,7 @@ def test_database_reader_links_ratings_no_better_than_chance() -> None:
     }
     control = [c for c in pending_control if not math.isnan(c)]
     print(
-        f"\nlinking: {len(subs)} submissions, {len(class_sizes)} mentor×period classes, "
+        f"\nlinking: {len(subs)} submissions, {len(class_sizes)} class of released rows, "
         f"chance {chance:.3f} (±{stderr:.3f})"
     )
     for name, value in heuristics.items():
