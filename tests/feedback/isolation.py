@@ -33,7 +33,7 @@ def _programme(cast: Cast) -> dict[str, Any]:
 CLASSIFIED: dict[str, Rule] = {
     "feedback-home": TENANT,
     "feedback-rate": tenant_object(_alice_eligibility),
-    "feedback-rate-submit": TENANT,
+    "feedback-rate-submit": Rule("tenant", ok_status=(405,)),
     "feedback-withdraw": TENANT,
     "feedback-thank": tenant_object(_alice_pairing),
     "feedback-mentor": TENANT,

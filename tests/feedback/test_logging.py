@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.debug import ExceptionReporter
 
 from feedback import views
+from feedback.sealing import rating_reference
 from feedback.services import ratings
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
@@ -92,7 +93,8 @@ def test_release_sql_and_logs_never_hold_author_and_rating_together(
 
     statements = [q["sql"] for q in queries.captured_queries]
     lines = [record.getMessage() for record in caplog.records]
-    assert [s for s in statements if COMMENT in s]  # the released rating is written here
+    assert [s for s in statements if "INSERT" in s and "feedback_rating" in s]  # released here
+    assert not [s for s in statements if COMMENT in s]  # sealed whole (issue 12)
     assert _mixes(statements + lines, _identity(pair)) == []
 
 
@@ -106,13 +108,14 @@ def test_error_report_of_a_failed_submission_hides_the_answers(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("disk full")
 
+    reference = rating_reference(eligibility.pk, member_id=pair.mentee.pk)
     monkeypatch.setattr(ratings, "seal", broken)
-    request = RequestFactory().post("/", FORM)
+    request = RequestFactory().post("/", {**FORM, "reference": reference})
     request.user = pair.mentee.user  # type: ignore[assignment]
     # Called as URL resolution would (the decorators add org_slug).
-    rate: Any = views.rating_create_view
+    rate: Any = views.rating_submit_view
     try:
-        rate(request, org_slug="org-a", eligibility_id=eligibility.pk)
+        rate(request, org_slug="org-a")
     except RuntimeError:
         report = ExceptionReporter(request, *sys.exc_info()).get_traceback_text()
     else:  # pragma: no cover - the patched seal always raises
@@ -124,9 +127,9 @@ def test_error_report_of_a_failed_submission_hides_the_answers(
 
 
 def test_rating_views_mark_post_data_sensitive() -> None:
-    rate: Any = views.rating_create_view
+    rate: Any = views.rating_submit_view
     withdraw: Any = views.rating_withdraw_view
-    for view, kwargs in ((rate, {"eligibility_id": "0"}), (withdraw, {})):
+    for view, kwargs in ((rate, {}), (withdraw, {})):
         request: Any = RequestFactory().post("/", FORM)
         request.user = AnonymousUser()
         view(request, org_slug="x", **kwargs)  # redirected to log in, after marking the POST
