@@ -129,10 +129,10 @@ def test_error_report_of_a_failed_submission_hides_the_answers(
 def test_rating_views_mark_post_data_sensitive() -> None:
     rate: Any = views.rating_submit_view
     withdraw: Any = views.rating_withdraw_view
-    for view, kwargs in ((rate, {}), (withdraw, {})):
+    for view in (rate, withdraw):
         request: Any = RequestFactory().post("/", FORM)
         request.user = AnonymousUser()
-        view(request, org_slug="x", **kwargs)  # redirected to log in, after marking the POST
+        view(request, org_slug="x")  # redirected to log in, after marking the POST
         assert request.sensitive_post_parameters == "__ALL__"
 
 
