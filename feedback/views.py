@@ -11,7 +11,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -70,8 +70,7 @@ def rating_create_view(request: TenantRequest, eligibility_id: UUID) -> HttpResp
     target = rating_target(
         organisation=request.organisation, member=request.member, eligibility_id=eligibility_id
     )
-    if request.method not in ("GET", "HEAD"):  # after the lookup: a foreign id is a 404
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+    # Any method shows the form (a foreign id is a 404 either way); only the id-free URL submits.
     context = {
         "target": target,
         "form": RatingForm(None, topics=target.topics),
