@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection
 from django.test import Client, RequestFactory, override_settings
 from django.test.utils import CaptureQueriesContext
@@ -112,6 +113,7 @@ def test_error_report_of_a_failed_submission_hides_the_answers(
     monkeypatch.setattr(ratings, "seal", broken)
     request = RequestFactory().post("/", {**FORM, "reference": reference})
     request.user = pair.mentee.user  # type: ignore[assignment]
+    request.session = SessionStore()  # tenant_view reads the sign-in policy from it
     # Called as URL resolution would (the decorators add org_slug).
     rate: Any = views.rating_submit_view
     try:
