@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "csp",
     "template_partials",
@@ -68,6 +70,7 @@ INSTALLED_APPS = [
     "jobs",
     "ui",
     "demo",
+    "sso",
 ]
 
 MIDDLEWARE = [
@@ -170,6 +173,21 @@ FLIPSIDE_ADMIN_MFA_DEFAULT = env_bool("FLIPSIDE_ADMIN_MFA_DEFAULT", default=IS_P
 # The account page lists a person's sessions (allauth.usersessions) and signs out the others.
 # Sessions are recorded at sign-in; tracking every request would cost a write per page.
 USERSESSIONS_TRACK_ACTIVITY = False
+
+# Single sign-on per organisation (allauth.socialaccount, OpenID Connect). Providers are
+# rows of sso.IdentityProvider, built into allauth apps by sso.adapter; client secrets are
+# encrypted with SSO_SECRET_KEY (Fernet), kept apart from SECRET_KEY like FEEDBACK_SECRET.
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SSO_SECRET_KEY = env_str(
+    "SSO_SECRET_KEY",
+    default=None if IS_PRODUCTION else f"sso-dev-only:{SECRET_KEY}",
+    required=IS_PRODUCTION,
+)
+# Issuers must be https on public addresses in production (no requests to internal hosts).
+SSO_ALLOW_INSECURE_ISSUERS = env_bool("SSO_ALLOW_INSECURE_ISSUERS", default=not IS_PRODUCTION)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]

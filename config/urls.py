@@ -15,12 +15,14 @@ tenant_patterns = [
     path("", include("feedback.urls")),
     path("", include("reports.urls")),
     path("", include("notifications.urls")),
+    path("", include("sso.urls")),
 ]
 
 urlpatterns = [
     path("", organisation_views.home_view, name="home"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("accounts.urls")),
+    path("sso/", include("sso.public_urls")),
     path("organisations/", organisation_views.organisation_list_view, name="organisation-list"),
     path(
         "organisations/new/",

@@ -23,6 +23,7 @@ APPS = [
     "reports",
     "jobs",
     "demo",
+    "sso",
 ]
 THIN_MODULES = ("views.py", "forms.py")
 

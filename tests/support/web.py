@@ -25,6 +25,8 @@ class WebProcess:
     port: int
     env: dict[str, str]
     log_path: Path
+    app: str = "config.wsgi:application"
+    ready_path: str = "/accounts/login/"
     process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -34,7 +36,7 @@ class WebProcess:
                 sys.executable,
                 "-m",
                 "gunicorn",
-                "config.wsgi:application",
+                self.app,
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
@@ -53,7 +55,7 @@ class WebProcess:
                 raise AssertionError(f"gunicorn exited early:\n{self.log()}")
             try:
                 conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=2)
-                conn.request("GET", "/accounts/login/")
+                conn.request("GET", self.ready_path)
                 if conn.getresponse().status == 200:
                     return
             except OSError:
