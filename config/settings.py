@@ -181,11 +181,9 @@ SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
-SSO_SECRET_KEY = env_str(
-    "SSO_SECRET_KEY",
-    default=None if IS_PRODUCTION else f"sso-dev-only:{SECRET_KEY}",
-    required=IS_PRODUCTION,
-)
+# Without SSO_SECRET_KEY the key derives from SECRET_KEY: rotating that one then makes the
+# stored secrets unreadable (the admin enters them again). Set it to keep them apart.
+SSO_SECRET_KEY = env_str("SSO_SECRET_KEY", default=f"sso:{SECRET_KEY}")
 # Issuers must be https on public addresses in production (no requests to internal hosts).
 SSO_ALLOW_INSECURE_ISSUERS = env_bool("SSO_ALLOW_INSECURE_ISSUERS", default=not IS_PRODUCTION)
 

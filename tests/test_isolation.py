@@ -64,7 +64,13 @@ def all_patterns() -> list[Pattern]:
 
 
 def _is_allauth(pattern: Pattern) -> bool:
-    return pattern.module.startswith(PUBLIC_MODULE_PREFIXES)
+    # allauth.socialaccount also mounts unnamed legacy redirects (Django's RedirectView).
+    legacy_redirect = (
+        pattern.name is None
+        and pattern.route.startswith("accounts/")
+        and pattern.module == "django.views.generic.base"
+    )
+    return pattern.module.startswith(PUBLIC_MODULE_PREFIXES) or legacy_redirect
 
 
 def tenant_patterns() -> list[tuple[str, Rule]]:
