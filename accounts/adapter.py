@@ -9,12 +9,9 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from allauth.core.internal.ratelimit import get_ip
 from django.contrib.sites.shortcuts import get_current_site
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from notifications.services import email_enqueue_message
-from sso.selectors import mandatory_sso_organisation_for
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -32,24 +29,6 @@ class AccountAdapter(DefaultAccountAdapter):
         """
         login = str(credentials.get("email", credentials.get("username", ""))).lower()
         return f"{get_ip(request)}|{login}"
-
-    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
-        """Refuse the password of a member of an organisation whose SSO is mandatory.
-
-        Checked after the password matched, so the refusal tells nothing to a guesser.
-        """
-        user = super().authenticate(request, **credentials)
-        if user is not None:
-            organisation = mandatory_sso_organisation_for(user=user)
-            if organisation is not None:
-                raise ValidationError(
-                    _(
-                        "%(org)s requires signing in through its identity provider: use "
-                        '"Sign in with your organisation\'s identity provider" below.'
-                    )
-                    % {"org": organisation.name}
-                )
-        return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         """Render allauth's message as its default adapter does, then queue it."""

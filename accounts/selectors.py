@@ -8,8 +8,15 @@ from typing import Any
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 
+from accounts.models import User
+
 # Recovery codes back up a factor; alone they are not one.
 SECOND_FACTOR_TYPES = (Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN)
+
+
+def user_by_email(*, email: str) -> User | None:
+    """Return the login with this email (case-insensitive), if any."""
+    return User.objects.filter(email__iexact=email).first()
 
 
 def user_has_second_factor(*, user: Any) -> bool:

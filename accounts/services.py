@@ -19,3 +19,11 @@ def account_create_verified(*, email: str, password: str, first_name: str, last_
     )
     EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
     return user
+
+
+@transaction.atomic
+def account_create_for_sso(*, email: str) -> User:
+    """Create a login without a password for someone an identity provider vouched for."""
+    user = User.objects.create_user(email, None)
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user

@@ -157,7 +157,8 @@ ACCOUNT_EMAIL_VERIFICATION = env_choice(
     "mandatory" if IS_PRODUCTION else "optional",
 )
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+# accounts.adapter.AccountAdapter (outbox, rate-limit keys) plus sso's mandatory-SSO rule.
+ACCOUNT_ADAPTER = "sso.account_adapter.SsoAwareAccountAdapter"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if IS_PRODUCTION else "http"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Flipside] "
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
@@ -390,3 +390,13 @@ def organisation_security_update(
     organisation.admins_require_mfa = admins_require_mfa
     organisation.save(update_fields=["admins_require_mfa"])
     return organisation
+
+
+def member_link_login(*, organisation: Organisation, member: Member, user: Any) -> Member:
+    """Attach a login to a directory entry of the organisation (single sign-on)."""
+    if member.organisation_id != organisation.pk:
+        raise PermissionDenied
+    if member.user_id != user.pk:
+        member.user = user
+        member.save(update_fields=["user", "updated_at"])
+    return member

@@ -11,7 +11,10 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from accounts.models import User
+from accounts.selectors import user_by_email
+from accounts.services import account_create_for_sso
 from organisations.models import Member, Organisation
+from organisations.services import member_link_login
 from sso.crypto import secret_encrypt
 from sso.discovery import DiscoveryResult, discovery_fetch, issuer_check
 from sso.models import IdentityProvider, SsoDomain
@@ -131,12 +134,10 @@ def sso_link_member(*, provider: IdentityProvider, email: str, email_verified: b
                 _("%(email)s is not in %(org)s's directory. Ask your HR team to add you.")
                 % {"email": email, "org": organisation.name}
             )
-        user = member.user or User.objects.filter(email__iexact=email).first()
+        user = member.user or user_by_email(email=email)
         if user is None:
-            user = User.objects.create_user(email=email, password=None)
+            user = account_create_for_sso(email=email)
         elif user.email.lower() != email:
             raise SsoRefused(_("This directory entry belongs to another login."))
-        if member.user_id != user.pk:
-            member.user = user
-            member.save(update_fields=["user", "updated_at"])
+        member_link_login(organisation=organisation, member=member, user=user)
     return user

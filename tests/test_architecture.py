@@ -213,6 +213,8 @@ ALLOWED_IMPORTS: dict[str, set[str]] = {
     }
     | FOUNDATIONS,
 }
+# Single sign-on sits above the directory: it links people to organisations' entries.
+ALLOWED_IMPORTS["sso"] = {"accounts", "organisations", "notifications"} | FOUNDATIONS
 ALLOWED_IMPORTS["notifications.pages"] = {"notifications", "organisations"} | FOUNDATIONS
 ALLOWED_IMPORTS["config.urls"] = set(ALLOWED_IMPORTS) - {"config.urls"}
 ALLOWED_IMPORTS["demo"] = set(ALLOWED_IMPORTS)
