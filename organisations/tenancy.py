@@ -81,7 +81,8 @@ def _sign_in_policy_refusal(
     - An HR admin without an authenticator app or passkey, in an organisation that requires
       one, is sent to set it up (recovery codes alone do not count).
     """
-    sso_organisation = request.session.get(SSO_SESSION_KEY)
+    session = getattr(request, "session", None)  # absent on bare RequestFactory requests
+    sso_organisation = session.get(SSO_SESSION_KEY) if session is not None else None
     if sso_organisation and sso_organisation != str(organisation.pk):
         return render(request, "sso/sso_other_organisation.html", status=403)
     if (
