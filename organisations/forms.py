@@ -79,8 +79,11 @@ class MemberFilterForm(forms.Form):
 
 class DirectoryUploadForm(forms.Form):
     file = forms.FileField(
-        label=_("Directory file (CSV)"),
-        help_text=_("UTF-8, comma or semicolon separated, at most 5 MB and 50,000 rows."),
+        label=_("Directory file (CSV or Excel)"),
+        help_text=_(
+            "CSV (UTF-8, UTF-16 or Windows-1252; comma or semicolon separated) or .xlsx; "
+            "at most 5 MB and 50,000 rows."
+        ),
     )
 
     filename = ""

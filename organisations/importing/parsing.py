@@ -53,6 +53,7 @@ class ParsedFile:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     delimiter: str = ","
+    encoding: str = ""
     is_readable: bool = True
 
 
@@ -60,23 +61,56 @@ def _header_key(header: str) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(header.replace("\ufeff", "")))
 
 
-def _decode(content: bytes) -> str:
+XLSX_MAGIC = b"PK\x03\x04"
+# Encodings HR exports come in, besides UTF-8: Excel's "Unicode text" and Windows' ANSI.
+FALLBACK_ENCODINGS = ["utf_16", "cp1252"]
+ENCODING_NAMES = {"utf_16": "UTF-16", "cp1252": "Windows-1252"}
+
+
+def _unreadable_encoding() -> ValidationError:
+    return ValidationError(
+        _(
+            "This file cannot be read. Upload a CSV file in UTF-8, UTF-16 or Windows-1252, "
+            "or an Excel workbook (.xlsx)."
+        )
+    )
+
+
+def _xlsx_text(content: bytes) -> str:
+    """The first sheet of a workbook as CSV text (values, not formulas)."""
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # A zip that is not a workbook: openpyxl raises many kinds.
+        raise _unreadable_encoding() from None
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        writer.writerow(["" if value is None else str(value) for value in row])
+    workbook.close()
+    return out.getvalue()
+
+
+def _decode(content: bytes) -> tuple[str, str]:
+    """The file's text and the name of its format, detected (shown in the preview)."""
+    if content.startswith(XLSX_MAGIC):
+        return _xlsx_text(content), "Excel (.xlsx)"
     if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return content.decode("utf-16")
+            return content.decode("utf-16"), "UTF-16"
         except UnicodeDecodeError:
             pass
     try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = content[: error.start].count(b"\n") + 1
-        raise ValidationError(
-            _(
-                "The file is not UTF-8 text (first bad byte on line %(line)s). Save it as "
-                "“CSV UTF-8” from your spreadsheet or HR system."
-            )
-            % {"line": line}
-        ) from None
+        return content.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content, cp_isolation=FALLBACK_ENCODINGS).best()
+    if best is None:
+        raise _unreadable_encoding()
+    return str(best), ENCODING_NAMES.get(best.encoding, best.encoding)
 
 
 def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
@@ -159,7 +193,7 @@ def parse_directory(content: bytes) -> ParsedFile:
             _("The file is larger than %(size)s MB.") % {"size": MAX_UPLOAD_BYTES // 2**20}
         )
     try:
-        text = _decode(content)
+        text, parsed.encoding = _decode(content)
     except ValidationError as error:
         return unreadable(error.messages[0])
     parsed.delimiter = _sniff_delimiter(text)

@@ -86,6 +86,7 @@ class ImportPlan:
     # Final lowercase email → id of the existing member it designates after the import.
     existing_ids: dict[str, UUID]
     is_readable: bool = True
+    encoding: str = ""
 
     @property
     def is_valid(self) -> bool:
@@ -324,6 +325,7 @@ class _Planner:
             fingerprint=_fingerprint(creates, updates, deactivations),
             existing_ids={key: member_id for member_id, key in self.final_key.items()},
             is_readable=self.parsed.is_readable,
+            encoding=self.parsed.encoding,
         )
 
     def _changes(self, target: ExistingMember, values: dict[str, Any]) -> tuple[Change, ...]:

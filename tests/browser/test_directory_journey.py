@@ -51,7 +51,7 @@ def test_hr_admin_fixes_a_bad_row_and_imports_the_directory(
     page.get_by_role("link", name="Import from CSV").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import the directory")
 
-    page.get_by_label("Directory file (CSV)").set_input_files(hris_file(ROWS))
+    page.get_by_label("Directory file (CSV or Excel)").set_input_files(hris_file(ROWS))
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("hris-export.csv")
     error_row = page.locator("#error-table tbody tr")
@@ -64,7 +64,7 @@ def test_hr_admin_fixes_a_bad_row_and_imports_the_directory(
     page.screenshot(path=tmp_path / "1-preview-with-error.png", full_page=True)
 
     fixed = [row.replace("Europe/Pariss", "Europe/Paris") for row in ROWS]
-    page.get_by_label("Directory file (CSV)").set_input_files(hris_file(fixed))
+    page.get_by_label("Directory file (CSV or Excel)").set_input_files(hris_file(fixed))
     page.get_by_role("button", name="Upload and preview").click()
     expect(page.locator("#error-table")).to_have_count(0)
     expect(page.locator(".stat", has_text="To add").locator("dd")).to_have_text("4")
@@ -98,7 +98,7 @@ def test_import_preview_with_errors_works_on_a_phone(
     base = live_server.url
     log_in(phone_page, base, "hr@acme.test", DEMO_PASSWORD)
     phone_page.goto(f"{base}/o/acme/members/import/")
-    phone_page.get_by_label("Directory file (CSV)").set_input_files(hris_file(ROWS))
+    phone_page.get_by_label("Directory file (CSV or Excel)").set_input_files(hris_file(ROWS))
     phone_page.get_by_role("button", name="Upload and preview").click()
     expect(phone_page.locator("#error-table td[data-label='Line']")).to_have_text("4")
     width = phone_page.evaluate("document.documentElement.scrollWidth")

@@ -278,11 +278,11 @@ def test_import_upload_refuses_an_oversized_file_next_to_the_field(
 
 
 def test_import_preview_explains_an_unreadable_file(cast: Cast, alice_client: Client) -> None:
-    content = "email;prénom;nom\nzoé@a.test;Zoé;Lee\n".encode("latin-1")
+    content = b"\x81\x8d\x8f\x90\x9d" * 40 + b"\x00"
     response = alice_client.get(preview_url(staged_id(upload(alice_client, content))))
     page = response.content.decode()
     assert "This file cannot be imported." in page
-    assert "not UTF-8" in page
+    assert "UTF-8, UTF-16 or Windows-1252" in page
     assert "Fix and upload again" in page
 
 
@@ -339,3 +339,10 @@ def test_directory_export_follows_the_list_filters(cast: Cast, alice_client: Cli
     lines = b"".join(response.streaming_content).decode("utf-8-sig").splitlines()  # type: ignore[attr-defined]
     assert len(lines) == 2
     assert lines[1].startswith("gone@a.test,")
+
+
+def test_import_preview_names_the_detected_encoding(cast: Cast, alice_client: Client) -> None:
+    content = "email;prénom;nom\nzoe@a.test;Zoé;Lefèvre\n".encode("cp1252")
+    response = alice_client.get(preview_url(staged_id(upload(alice_client, content))))
+    page = response.content.decode()
+    assert "Windows-1252" in page and "Lefèvre" in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 from typing import Any
 
@@ -85,12 +86,42 @@ def test_parser_reads_tab_separated_utf16_from_spreadsheets() -> None:
     assert parsed.rows[0].cells["email"] == "a@x.test"
 
 
-def test_parser_refuses_non_utf8_with_line_number() -> None:
-    content = "email,first_name,last_name\na@x.test,Zoé,Lee\n".encode("latin-1")
+def test_parser_reads_a_windows_1252_export_and_names_its_encoding() -> None:
+    content = "email;prénom;nom;équipe\na@x.test;Zoé;Lefèvre;Coûts & bénéfices\n".encode("cp1252")
     parsed = parse_directory(content)
+    assert parsed.is_readable, parsed.errors
+    assert parsed.encoding == "Windows-1252"
+    assert parsed.rows[0].cells["last_name"] == "Lefèvre"
+
+
+def test_parser_names_utf8_and_utf16() -> None:
+    text = "email,first_name,last_name\na@x.test,Zoé,Lee\n"
+    assert parse_directory(text.encode()).encoding == "UTF-8"
+    assert parse_directory(text.encode("utf-16")).encoding == "UTF-16"
+
+
+def test_parser_reads_the_first_sheet_of_an_xlsx_workbook() -> None:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["Email", "First name", "Last name", "Department"])
+    sheet.append(["a@x.test", "Zoé", "Lee", "Finance"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    parsed = parse_directory(buffer.getvalue())
+    assert parsed.is_readable, parsed.errors
+    assert parsed.encoding == "Excel (.xlsx)"
+    assert parsed.rows[0].cells["first_name"] == "Zoé"
+    assert parsed.rows[0].cells["department"] == "Finance"
+
+
+def test_parser_refuses_an_unreadable_file_and_says_which_formats_work() -> None:
+    parsed = parse_directory(b"\x81\x8d\x8f\x90\x9d" * 40 + b"\x00")
     assert not parsed.is_readable
-    assert "not UTF-8" in parsed.errors[0].message
-    assert "line 2" in parsed.errors[0].message
+    message = parsed.errors[0].message
+    assert "UTF-8, UTF-16 or Windows-1252" in message and ".xlsx" in message
 
 
 def test_parser_refuses_a_file_without_email_column() -> None:
