@@ -13,10 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django_scopes import scope
 
 from accounts.models import User
+from accounts.services import account_create_verified
 from feedback.models import RatingEligibility
 from feedback.services import RatingAnswers, eligibility_sweep, rating_submit
 from matching.models import MatchRun, Pairing
@@ -47,9 +47,9 @@ class DemoError(RuntimeError):
 
 def signup(*, email: str, password: str, first_name: str, last_name: str) -> User:
     """An HR admin signs up (allauth's sign-up, email already verified)."""
-    user = User.objects.create_user(email, password, first_name=first_name, last_name=last_name)
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return account_create_verified(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
 
 
 def organisation_open(

@@ -372,10 +372,9 @@ def _foreign_writes(path: Path, owner_app: str) -> list[str]:
 def test_each_app_writes_only_its_own_tables() -> None:
     offenders = [
         offence
-        for app in sorted(_project_packages() - {"demo", "config"})
+        for app in sorted(_project_packages() - {"config"})
         for path in sorted((ROOT / app).rglob("*.py"))
-        # The per-app demo seeders are on their way into the demo app (issue 10).
-        if "migrations" not in path.parts and path.name != "demo.py"
+        if "migrations" not in path.parts
         for offence in _foreign_writes(path, app)
     ]
     assert not offenders, "Call a service of the owning app:\n" + "\n".join(offenders)
