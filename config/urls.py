@@ -21,6 +21,7 @@ tenant_patterns = [
 urlpatterns = [
     path("", organisation_views.home_view, name="home"),
     path("accounts/", include("allauth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("account/", include("accounts.urls")),
     path("sso/", include("sso.public_urls")),
     path("organisations/", organisation_views.organisation_list_view, name="organisation-list"),

@@ -22,6 +22,7 @@ from django_scopes import scope
 from accounts.selectors import user_has_second_factor
 from config.broker import SafeDjangoTask
 from organisations.models import Member, Organisation
+from organisations.language import activate_language
 from organisations.selectors import organisation_access
 
 # Session key naming the one organisation a sign-in through an organisation's own identity
@@ -60,6 +61,7 @@ def tenant_view(*, admin: bool = False) -> Callable[[ViewFunc], ViewFunc]:
             tenant_request = cast(TenantRequest, request)
             tenant_request.organisation = organisation
             tenant_request.member = member
+            activate_language(request, member)
             with scope(organisation=organisation):
                 return view(tenant_request, *args, **kwargs)
 
