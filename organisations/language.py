@@ -34,7 +34,7 @@ def activate_language(request: HttpRequest, member: Member | None) -> None:
     """Activate the request's language (used by `tenant_view` and the middleware)."""
     code = language_for(request=request, member=member)
     translation.activate(code)
-    request.LANGUAGE_CODE = code  # type: ignore[attr-defined]
+    request.LANGUAGE_CODE = code
 
 
 class MemberLanguageMiddleware:
@@ -57,8 +57,10 @@ class MemberLanguageMiddleware:
             return
         user = getattr(request, "user", None)
         member = None
-        if user is not None and user.is_authenticated and not request.COOKIES.get(
-            settings.LANGUAGE_COOKIE_NAME
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         ):
             with scopes_disabled():
                 member = (

@@ -21,8 +21,8 @@ from django_scopes import scope
 
 from accounts.selectors import user_has_second_factor
 from config.broker import SafeDjangoTask
-from organisations.models import Member, Organisation
 from organisations.language import activate_language
+from organisations.models import Member, Organisation
 from organisations.selectors import organisation_access
 
 # Session key naming the one organisation a sign-in through an organisation's own identity
