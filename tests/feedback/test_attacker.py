@@ -245,7 +245,7 @@ def _leaks(net: Mapping[str, Counter[str]], k: int) -> bool:
 
 
 def derivable(figures: list[Shown], k: int) -> tuple[list[tuple[Shown, ...]], Counter[str]]:
-    """Every pair and triple of one table whose combination rests on 1..k-1 raters."""
+    """Every figure, pair and triple of one table whose combination rests on 1..k-1 raters."""
     found: list[tuple[Shown, ...]] = []
     counts: Counter[str] = Counter()
     by_table: dict[str, list[Shown]] = {}
@@ -256,6 +256,9 @@ def derivable(figures: list[Shown], k: int) -> tuple[list[tuple[Shown, ...]], Co
         raters = {f: frozenset(r.rater for r in f.ratings) for f in table_figs}
         counts["figures"] += len(table_figs)
         for x in table_figs:
+            counts["single"] += 1
+            if _leaks(_net([x], []), k):  # a shown figure itself below k
+                found.append((x,))
             # A rater outside X in Y or Z cannot cancel: Y, Z must have < k raters outside X.
             inside = [y for y in table_figs if y is not x and len(raters[y] - raters[x]) < k]
             for y in inside:
@@ -276,7 +279,8 @@ def _print_totals() -> object:
     yield
     if TOTALS:
         print(
-            f"\nattacker: {TOTALS['orgs']} organisations, {TOTALS['figures']} distinct figures, "
+            f"\nattacker: {TOTALS['orgs']} organisations, {TOTALS['figures']} distinct figures "
+            f"(each checked alone), "
             f"{TOTALS['pairs']} pairs and {TOTALS['triples']} triples checked, "
             f"{TOTALS['derivable']} derivable figures"
         )
