@@ -62,9 +62,12 @@ def test_rate_receipt_threshold_aggregates_and_withdrawal(
     expect(phone.get_by_test_id("to-rate-count")).to_have_text("1 to rate")
     _shot(phone, tmp_path, "01-mentee-feedback-home-phone")
     phone.get_by_role("link", name=re.compile("^Rate")).click()
-    expect(
-        phone.get_by_role("heading", name="What is anonymous, who sees what, and when")
-    ).to_be_visible()
+    # One sentence on top, the full explanation one click away, the first question on screen.
+    expect(phone.get_by_text(re.compile("^Anonymous: .* only ever see totals"))).to_be_visible()
+    phone.get_by_text("What is anonymous, who sees what, and when").click()
+    expect(phone.get_by_text("Your rating is anonymous.")).to_be_visible()
+    phone.get_by_text("What is anonymous, who sees what, and when").click()
+    expect(phone.get_by_role("group", name="Clarity of the explanations")).to_be_in_viewport()
     for question, value in (
         ("Clarity of the explanations", "5"),
         ("Useful for my work", "4"),
