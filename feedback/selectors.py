@@ -90,11 +90,6 @@ def _count_by_used(mine: QuerySet[RatingEligibility]) -> Any:
     return mine.order_by().values("is_used").annotate(n=Count("id"))
 
 
-def ratings_to_give_count(*, organisation: Organisation, member: Member) -> int:
-    """How many held sessions the member can still rate (the badge)."""
-    return _eligibilities(organisation, member).filter(is_used=False).count()
-
-
 @dataclass
 class RatingTarget:
     """A session the member may rate, with its topics (for the topic question)."""

@@ -215,14 +215,6 @@ def match_run_constraint_count(*, run: MatchRun) -> int:
     return MatchConstraint.objects.filter(organisation=run.organisation_id, run=run).count()
 
 
-def match_run_proposal_get(*, run: MatchRun, proposal_id: UUID) -> MatchProposal:
-    """One proposed pair of a run, or 404."""
-    proposals = MatchProposal.objects.filter(
-        organisation=run.organisation_id, run=run
-    ).select_related("mentor__member", "mentee__member")
-    return get_object_or_404(proposals, pk=proposal_id)
-
-
 def pin_choices(*, run: MatchRun) -> tuple[QuerySet[Participant], QuerySet[Participant]]:
     """Enrolled mentors and mentees of the run's programme (for a manual pair)."""
     enrolled = (

@@ -24,8 +24,6 @@ from organisations.importing import (
 )
 from organisations.models import Member, Organisation
 
-MEMBER_STATUSES = ("active", "left", "all")
-
 
 def membership_list_for_user(*, user: Any) -> list[Member]:
     """Return the active memberships of a login, across organisations."""

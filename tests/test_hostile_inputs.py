@@ -18,7 +18,7 @@ from organisations.models import Member
 from programmes.models import Programme
 from tests.conftest import Cast
 from tests.factories import ProgrammeFactory, TopicFactory
-from tests.factories.directory import directory_csv, person, plan_for
+from tests.factories.organisations import directory_csv, person, plan_for
 
 pytestmark = pytest.mark.django_db
 

@@ -46,7 +46,7 @@ from tests.factories import (
     TopicFactory,
     member_with_login,
 )
-from tests.factories.sessions_extra import make_pair, make_session, running_programme
+from tests.factories.sessions import make_pair, make_session, running_programme
 
 pytestmark = pytest.mark.django_db
 

@@ -47,6 +47,8 @@ class Pattern:
     name: str | None
     route: str
     module: str
+    # Set by `tenant_view` on the view it wraps: None for a view that does not go through it.
+    tenant_admin_only: bool | None = None
 
 
 def _walk(patterns: list[Any], prefix: str = "") -> Iterator[Pattern]:
@@ -56,7 +58,8 @@ def _walk(patterns: list[Any], prefix: str = "") -> Iterator[Pattern]:
         elif isinstance(entry, URLPattern):
             callback = entry.callback
             module = getattr(callback, "__module__", "") or ""
-            yield Pattern(entry.name, prefix + str(entry.pattern), module)
+            admin_only = getattr(callback, "tenant_admin_only", None)
+            yield Pattern(entry.name, prefix + str(entry.pattern), module, admin_only)
 
 
 def all_patterns() -> list[Pattern]:
@@ -98,6 +101,17 @@ def test_every_tenant_route_is_classified_as_tenant() -> None:
             assert CLASSIFIED[pattern.name or ""].kind.startswith("tenant"), pattern.route
         elif pattern.name in CLASSIFIED:
             assert not CLASSIFIED[pattern.name].kind.startswith("tenant"), pattern.route
+
+
+def test_every_tenant_url_goes_through_tenant_view_as_classified() -> None:
+    """The scope and the membership check come from `tenant_view`, and its admin flag."""
+    wrong = [
+        f"{p.name}: tenant_view admin={p.tenant_admin_only}, classified {CLASSIFIED[p.name]}"
+        for p in all_patterns()
+        if p.name in CLASSIFIED and CLASSIFIED[p.name].kind.startswith("tenant")
+        if p.tenant_admin_only != CLASSIFIED[p.name].admin_only
+    ]
+    assert not wrong, "\n".join(wrong)
 
 
 def test_classification_names_only_existing_urls() -> None:

@@ -178,8 +178,3 @@ def other_member(session: MentoringSession, role: str) -> Member:
     """Return the other person of the session's pair."""
     pairing = session.pairing
     return pairing.mentee.member if role == "mentor" else pairing.mentor.member
-
-
-def member_of(session: MentoringSession, role: str) -> Member:
-    pairing = session.pairing
-    return pairing.mentor.member if role == "mentor" else pairing.mentee.member

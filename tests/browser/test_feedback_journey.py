@@ -18,7 +18,7 @@ from organisations.models import Member
 from tests.browser.conftest import log_in
 from tests.factories import TEST_PASSWORD, OrganisationFactory, member_with_login
 from tests.factories.feedback import held_session, process, rated_mentor, sweep
-from tests.factories.sessions_extra import make_pair, running_programme
+from tests.factories.sessions import make_pair, running_programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

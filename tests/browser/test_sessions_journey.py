@@ -21,7 +21,7 @@ from sessions.models import MentoringSession
 from tests.browser.conftest import log_in
 from tests.factories import TEST_PASSWORD, OrganisationFactory, member_with_login
 from tests.factories.programmes import ParticipantTopicFactory, TopicFactory
-from tests.factories.sessions_extra import Pair, ResourceFactory, make_pair, running_programme
+from tests.factories.sessions import Pair, ResourceFactory, make_pair, running_programme
 from tests.mentoring_sessions.helpers import parse_ics
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from tests.factories.core import (
+from tests.factories.matching import PairingFactory
+from tests.factories.organisations import (
     TEST_PASSWORD,
     MemberFactory,
     OrganisationFactory,
@@ -11,13 +12,12 @@ from tests.factories.core import (
     member_with_login,
 )
 from tests.factories.programmes import (
-    MentoringSessionFactory,
-    PairingFactory,
     ParticipantFactory,
     ParticipantTopicFactory,
     ProgrammeFactory,
     TopicFactory,
 )
+from tests.factories.sessions import MentoringSessionFactory
 
 __all__ = [
     "TEST_PASSWORD",

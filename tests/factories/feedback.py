@@ -17,8 +17,8 @@ from feedback.services import RatingAnswers
 from organisations.models import Member, Organisation
 from programmes.models import Programme, Topic
 from sessions.models import MentoringSession, SessionTopic
-from tests.factories.core import member_with_login
-from tests.factories.sessions_extra import Pair, make_pair, make_session, running_programme
+from tests.factories.organisations import member_with_login
+from tests.factories.sessions import Pair, make_pair, make_session, running_programme
 
 _numbers = itertools.count(1)
 

@@ -1,4 +1,4 @@
-"""Factories and builders for the matching tests: programmes in matching, people, runs."""
+"""Factories of the matching app: programmes in matching, people, runs, pairings."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from matching.loading import DEFAULT_WEIGHTS
-from matching.models import MatchConstraint, MatchProposal, MatchRun, MentorWish
+from matching.models import MatchConstraint, MatchProposal, MatchRun, MentorWish, Pairing
 from organisations.models import Member, Organisation
 from programmes.models import Level, Participant, ParticipantTopic, Programme, Topic
-from tests.factories.core import MemberFactory, ScopeFreeFactory, member_with_login
+from tests.factories.organisations import MemberFactory, ScopeFreeFactory, member_with_login
 from tests.factories.programmes import ParticipantFactory, ProgrammeFactory
 
 _numbers = itertools.count(1)
@@ -233,3 +233,25 @@ class MatchConstraintFactory(ScopeFreeFactory):
         programme=factory.SelfAttribute("..run.programme"),
         role=Participant.Role.MENTEE,
     )
+
+
+class PairingFactory(ScopeFreeFactory):
+    class Meta:
+        model = Pairing
+
+    programme = factory.SubFactory(ProgrammeFactory, status="running")
+    organisation = factory.SelfAttribute("programme.organisation")
+    mentor = factory.SubFactory(
+        ParticipantFactory,
+        programme=factory.SelfAttribute("..programme"),
+        role=Participant.Role.MENTOR,
+    )
+    mentee = factory.SubFactory(
+        ParticipantFactory,
+        programme=factory.SelfAttribute("..programme"),
+        role=Participant.Role.MENTEE,
+    )
+    status = Pairing.Status.ACCEPTED
+    mentor_accepted_at = factory.LazyFunction(timezone.now)
+    mentee_accepted_at = factory.LazyFunction(timezone.now)
+    accepted_at = factory.LazyFunction(timezone.now)

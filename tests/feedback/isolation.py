@@ -11,7 +11,7 @@ from typing import Any
 
 from tests.conftest import Cast
 from tests.factories.feedback import eligibility_of, held_session, sweep
-from tests.factories.sessions_extra import make_pair
+from tests.factories.sessions import make_pair
 from tests.isolation_rules import TENANT, TENANT_ADMIN, Rule, tenant_object
 
 

@@ -28,7 +28,7 @@ from django.test import Client
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
 from tests.factories.feedback import eligibility_of, held_session, sweep
-from tests.factories.sessions_extra import make_pair
+from tests.factories.sessions import make_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -21,7 +21,7 @@ from feedback.models import PendingRating
 from feedback.services import ratings
 from tests.factories import OrganisationFactory
 from tests.factories.feedback import eligibility_of, held_session, submit, sweep
-from tests.factories.sessions_extra import make_pair
+from tests.factories.sessions import make_pair
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

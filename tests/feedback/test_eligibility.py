@@ -11,7 +11,7 @@ from notifications.models import OutboundEmail
 from sessions.models import MentoringSession
 from tests.conftest import Cast
 from tests.factories.feedback import held_session, sweep
-from tests.factories.sessions_extra import make_pair
+from tests.factories.sessions import make_pair
 
 pytestmark = pytest.mark.django_db
 

@@ -34,7 +34,7 @@ from organisations.models import Member
 from sessions.models import MentoringSession
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.feedback import held_session, process, submit, sweep
-from tests.factories.sessions_extra import make_pair, running_programme
+from tests.factories.sessions import make_pair, running_programme
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,6 @@ class Submission:
     mentor_id: Any
     period: str
     receipt: str
-    eligibility_created: Any = None
 
 
 def _physical(table: str, grouped: bool) -> list[tuple[Any, ...]]:
@@ -71,15 +70,6 @@ def _physical(table: str, grouped: bool) -> list[tuple[Any, ...]]:
 
 def _norm(value: Any) -> str:
     return str(value).replace("-", "")
-
-
-def _rank_match(
-    subs: list[Submission], rows: list[tuple[Any, ...]], key: Callable[[tuple[Any, ...]], Any]
-) -> dict[int, Any]:
-    """Match the i-th submission of a class to the i-th row of the class, rows sorted by key."""
-    ordered = sorted(rows, key=key)
-    ranked = sorted(subs, key=lambda s: s.order)
-    return {s.order: _norm(r[0]) for s, r in zip(ranked, ordered, strict=False)}
 
 
 def _accuracy(

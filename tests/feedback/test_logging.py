@@ -25,7 +25,7 @@ from feedback.services import ratings
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
 from tests.factories.feedback import eligibility_of, held_session, post_rating, process, sweep
-from tests.factories.sessions_extra import Pair, make_pair
+from tests.factories.sessions import Pair, make_pair
 
 pytestmark = pytest.mark.django_db
 

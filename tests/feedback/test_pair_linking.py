@@ -25,7 +25,7 @@ from django_scopes import scopes_disabled
 
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.feedback import held_session, process, submit, sweep
-from tests.factories.sessions_extra import make_pair, running_programme
+from tests.factories.sessions import make_pair, running_programme
 
 pytestmark = pytest.mark.django_db
 

@@ -29,7 +29,7 @@ from feedback.sealing import pending_receipt_hash, released_receipt_hash
 from sessions.models import MentoringSession
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.feedback import answers, held_session, submit, sweep
-from tests.factories.sessions_extra import make_pair, running_programme
+from tests.factories.sessions import make_pair, running_programme
 
 # Example count quoted in docs/feedback.md (each example is a whole organisation's history).
 EXAMPLES = 80

@@ -17,7 +17,7 @@ from feedback.sealing import unseal
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
 from tests.factories.feedback import process, rated_mentor
-from tests.factories.sessions_extra import make_pair
+from tests.factories.sessions import make_pair
 
 pytestmark = pytest.mark.django_db
 

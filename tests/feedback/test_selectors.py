@@ -14,7 +14,7 @@ from feedback.selectors import released_programme_feedback
 from tests.conftest import Cast
 from tests.factories import TEST_PASSWORD
 from tests.factories.feedback import rated_mentor
-from tests.factories.sessions_extra import make_pair
+from tests.factories.sessions import make_pair
 
 pytestmark = pytest.mark.django_db
 

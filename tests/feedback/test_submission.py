@@ -22,7 +22,7 @@ from tests.factories.feedback import (
     submit,
     sweep,
 )
-from tests.factories.sessions_extra import Pair, make_pair
+from tests.factories.sessions import Pair, make_pair
 
 pytestmark = pytest.mark.django_db
 

@@ -28,7 +28,7 @@ from reports.models import Report
 from sessions.models import MentoringSession
 from tests.conftest import Cast
 from tests.factories.matching import matching_programme, mentee, mentor
-from tests.factories.sessions_extra import in_days, make_pair
+from tests.factories.sessions import in_days, make_pair
 from tests.support.faults import (
     FAST_JOBS,
     Stack,

@@ -18,12 +18,6 @@ from tests.factories.matching import matching_programme
 RunStarter = Callable[..., MatchRun]
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Argon2 is deliberately slow; these tests are about matching, not password storage."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def programme(cast: Cast) -> Programme:
     """A programme of org A in the matching phase."""

@@ -11,7 +11,7 @@ from typing import Any
 
 from sessions.models import MentoringSession
 from tests.conftest import Cast
-from tests.factories.sessions_extra import in_days, make_pair, make_session
+from tests.factories.sessions import in_days, make_pair, make_session
 from tests.isolation_rules import PUBLIC, TENANT, Rule, tenant_object
 
 

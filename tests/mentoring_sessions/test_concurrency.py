@@ -18,7 +18,7 @@ from django_scopes import scope, scopes_disabled
 from sessions import services
 from sessions.models import MentoringSession, SessionEvent
 from tests.factories import OrganisationFactory
-from tests.factories.sessions_extra import Pair, in_days, make_pair, make_session
+from tests.factories.sessions import Pair, in_days, make_pair, make_session
 from tests.support.concurrency import postgresql_only, run_concurrently
 
 pytestmark = [pytest.mark.django_db(transaction=True), postgresql_only]

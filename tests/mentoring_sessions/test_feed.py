@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from sessions.models import CalendarFeed
 from tests.conftest import Cast
-from tests.factories.sessions_extra import Pair, make_pair, make_session
+from tests.factories.sessions import Pair, make_pair, make_session
 
 pytestmark = [
     pytest.mark.django_db,

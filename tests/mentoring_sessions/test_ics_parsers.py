@@ -19,7 +19,7 @@ import vobject
 
 from sessions.ics import feed_ics
 from tests.conftest import Cast
-from tests.factories.sessions_extra import make_pair, make_session
+from tests.factories.sessions import make_pair, make_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_scopes")]
 

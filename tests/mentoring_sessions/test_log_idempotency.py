@@ -15,7 +15,7 @@ from django_scopes import scopes_disabled
 from notifications.models import OutboundEmail
 from sessions.models import MentoringSession, SessionEvent, SessionTopic
 from tests.conftest import Cast
-from tests.factories.sessions_extra import Pair, in_days, make_pair, make_session
+from tests.factories.sessions import Pair, in_days, make_pair, make_session
 from tests.support.services import services_required
 
 POSTS = 20

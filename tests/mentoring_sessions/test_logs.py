@@ -14,7 +14,7 @@ from matching.models import Pairing
 from sessions import policy, services
 from sessions.models import MentoringSession, SessionTopic
 from tests.conftest import Cast
-from tests.factories.sessions_extra import Pair, in_days, make_pair, make_session
+from tests.factories.sessions import Pair, in_days, make_pair, make_session
 from tests.mentoring_sessions.helpers import emails_to
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_scopes")]

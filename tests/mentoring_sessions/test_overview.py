@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import Cast
-from tests.factories.sessions_extra import in_days, make_pair, make_session
+from tests.factories.sessions import in_days, make_pair, make_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_scopes")]
 

@@ -22,7 +22,7 @@ from sessions.models import MentoringSession, ReminderSweep
 from sessions.services.reminders import reminders_sweep
 from tests.conftest import Cast
 from tests.factories import OrganisationFactory
-from tests.factories.sessions_extra import Pair, make_pair, make_session
+from tests.factories.sessions import Pair, make_pair, make_session
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_scopes")]
 

@@ -15,7 +15,7 @@ from sessions import services
 from sessions.models import MentoringSession, SessionEvent
 from sessions.recurrence import Segment
 from tests.conftest import Cast
-from tests.factories.sessions_extra import Pair, in_days, make_pair, make_session
+from tests.factories.sessions import Pair, in_days, make_pair, make_session
 from tests.mentoring_sessions.helpers import emails_to, invitation
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_scopes")]

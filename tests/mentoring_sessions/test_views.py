@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sessions.models import MentoringSession
 from tests.conftest import Cast
-from tests.factories.sessions_extra import Pair, in_days, make_pair, make_session
+from tests.factories.sessions import Pair, in_days, make_pair, make_session
 from tests.mentoring_sessions.helpers import parse_ics
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_scopes")]

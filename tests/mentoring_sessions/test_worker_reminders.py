@@ -22,7 +22,7 @@ from notifications.models import OutboundEmail
 from notifications.services import email_release_stale_claims
 from sessions.models import MentoringSession
 from tests.factories import OrganisationFactory
-from tests.factories.sessions_extra import make_pair
+from tests.factories.sessions import make_pair
 from tests.support.services import SmtpSink, celery_worker, smtp_sink, wait_until
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]

@@ -26,7 +26,7 @@ from organisations.models import Member
 from organisations.services import directory_import_content, directory_import_stage
 from tests.conftest import Cast
 from tests.factories import MemberFactory
-from tests.factories.directory import directory_csv, person, plan_for
+from tests.factories.organisations import directory_csv, person, plan_for
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from organisations.importing import (
     parse_languages,
     plan_import,
 )
-from tests.factories.directory import HEADER, directory_csv, person
+from tests.factories.organisations import HEADER, directory_csv, person
 
 
 def existing(email: str, **fields: Any) -> ExistingMember:

@@ -39,7 +39,7 @@ from organisations.models import Member
 from organisations.selectors import member_manager_choices
 from organisations.services import directory_import_content
 from tests.conftest import Cast
-from tests.factories.directory import directory_csv, plan_for
+from tests.factories.organisations import directory_csv, plan_for
 
 DB_SETTINGS = settings(
     max_examples=60,

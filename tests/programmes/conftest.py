@@ -35,7 +35,7 @@ def programme(cast: Any, topics: list[Any]) -> Any:
 
     from programmes.models import ProgrammeTopic
     from tests.factories import ProgrammeFactory
-    from tests.factories.programmes_extra import TrainingStepFactory
+    from tests.factories.programmes import TrainingStepFactory
 
     programme = ProgrammeFactory.create(organisation=cast.org_a, name="Digital Boost")
     with scopes_disabled():

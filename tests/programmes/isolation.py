@@ -7,7 +7,7 @@ from typing import Any
 from programmes.models import Participant
 from tests.conftest import Cast
 from tests.factories import ParticipantFactory, ProgrammeFactory, TopicFactory
-from tests.factories.programmes_extra import (
+from tests.factories.programmes import (
     ResourceFactory,
     TrainingStepFactory,
     file_resource,

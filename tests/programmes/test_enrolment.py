@@ -10,7 +10,7 @@ from notifications.models import OutboundEmail
 from programmes.models import Invitation, Participant, ParticipantTopic, Programme, Topic
 from tests.conftest import Cast
 from tests.factories import MemberFactory, ParticipantFactory, ParticipantTopicFactory
-from tests.factories.programmes_extra import invited
+from tests.factories.programmes import invited
 from tests.programmes.conftest import url
 
 pytestmark = pytest.mark.django_db

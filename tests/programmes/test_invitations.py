@@ -18,7 +18,7 @@ from programmes.models import Invitation, Participant, Programme
 from programmes.tokens import token_hash
 from tests.conftest import Cast
 from tests.factories import MemberFactory, ParticipantFactory, UserFactory
-from tests.factories.programmes_extra import invited
+from tests.factories.programmes import invited
 from tests.programmes.conftest import url
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from programmes.files import MAX_RESOURCE_BYTES
 from programmes.models import Resource, Topic
 from tests.conftest import Cast
 from tests.factories import TopicFactory
-from tests.factories.programmes_extra import ResourceFactory, file_resource
+from tests.factories.programmes import ResourceFactory, file_resource
 from tests.programmes.conftest import url
 
 pytestmark = pytest.mark.django_db

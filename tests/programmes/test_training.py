@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 from programmes.models import Participant, Programme, TrainingCompletion, TrainingStep
 from tests.conftest import Cast
 from tests.factories import ParticipantFactory
-from tests.factories.programmes_extra import TrainingCompletionFactory
+from tests.factories.programmes import TrainingCompletionFactory
 from tests.programmes.conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,7 @@ def test_invited_mentor_must_enrol_before_training(
 def test_step_of_another_programme_is_404(
     cast: Cast, bob_client: Client, programme: Programme
 ) -> None:
-    from tests.factories.programmes_extra import TrainingStepFactory
+    from tests.factories.programmes import TrainingStepFactory
 
     mentor = ParticipantFactory.create(programme=programme, member=cast.bob, role="mentor")
     foreign = TrainingStepFactory.create(programme__organisation=cast.org_a)

@@ -15,7 +15,7 @@ from reports.rendering import FEEDBACK_SECTION, WITHHELD
 from reports.services import report_build
 from tests.conftest import Cast
 from tests.factories.feedback import rated_mentor
-from tests.factories.sessions_extra import running_programme
+from tests.factories.sessions import running_programme
 
 pytestmark = pytest.mark.django_db
 

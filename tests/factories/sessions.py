@@ -1,4 +1,4 @@
-"""Factories and builders for the sessions tests: pairs with logins, topics and resources."""
+"""Factories of the sessions app: sessions, and pairs with logins, topics and resources."""
 
 from __future__ import annotations
 
@@ -15,29 +15,35 @@ from matching.models import Pairing
 from organisations.models import Member, Organisation
 from programmes.models import Level, Participant, Programme, Resource, Topic
 from sessions.models import MentoringSession
-from tests.factories.core import ScopeFreeFactory, member_with_login
+from tests.factories.matching import PairingFactory
+from tests.factories.organisations import ScopeFreeFactory, member_with_login
 from tests.factories.programmes import (
-    MentoringSessionFactory,
-    PairingFactory,
     ParticipantFactory,
     ParticipantTopicFactory,
     ProgrammeFactory,
+    ResourceFactory,
     TopicFactory,
 )
 
 _people = itertools.count(1)
 
 
-class ResourceFactory(ScopeFreeFactory):
-    class Meta:
-        model = Resource
+def _next_week(*_: Any) -> dt.datetime:
+    return timezone.now().replace(minute=0, second=0, microsecond=0) + dt.timedelta(days=7)
 
-    topic = factory.SubFactory(TopicFactory)
-    organisation = factory.SelfAttribute("topic.organisation")
-    level = Level.DISCOVER
-    kind = Resource.Kind.LINK
-    title = factory.Sequence(lambda n: f"Guide {n}")
-    url = factory.Sequence(lambda n: f"https://docs.example.com/guide-{n}")
+
+class MentoringSessionFactory(ScopeFreeFactory):
+    class Meta:
+        model = MentoringSession
+
+    pairing = factory.SubFactory(PairingFactory)
+    organisation = factory.SelfAttribute("pairing.organisation")
+    programme = factory.SelfAttribute("pairing.programme")
+    starts_at = factory.LazyFunction(_next_week)
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + dt.timedelta(hours=1))
+    timezone = "Europe/Paris"
+    location = "Room 4.2"
+    status = MentoringSession.Status.SCHEDULED
 
 
 @dataclass
@@ -98,7 +104,9 @@ def make_pair(
         )
         for index in range(topics)
     ]
-    resources = [ResourceFactory.create(topic=item.topic, level=item.level) for item in wanted]
+    resources = [
+        ResourceFactory.create(topic=item.topic, level=item.level, link=True) for item in wanted
+    ]
     accepted_at = accepted_at or timezone.now() - dt.timedelta(days=3)
     pairing = PairingFactory.create(
         programme=programme,
