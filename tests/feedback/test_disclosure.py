@@ -32,6 +32,7 @@ from feedback.disclosure import (
     compute_release,
 )
 from feedback.disclosure.suppression import unsafe_blocks
+from tests.hypothesis_profiles import hypothesis_examples
 
 # Example counts, quoted in docs/anonymity.md: 2,400 random timelines (about 9,000 releases).
 PROGRAMME_TIMELINES = 1500
@@ -43,7 +44,7 @@ FLOOR_EXAMPLES = 300
 def examples(n: int) -> settings:
     """Settings for a property: n examples, no per-example deadline (timelines vary in size)."""
     return settings(
-        max_examples=n,
+        max_examples=hypothesis_examples(ci=n, dev=max(5, n // 10)),
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )

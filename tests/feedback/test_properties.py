@@ -30,6 +30,7 @@ from sessions.models import MentoringSession
 from tests.factories import MemberFactory, OrganisationFactory
 from tests.factories.feedback import answers, held_session, submit, sweep
 from tests.factories.sessions import make_pair, running_programme
+from tests.hypothesis_profiles import hypothesis_examples
 
 # Example count quoted in docs/feedback.md (each example is a whole organisation's history).
 EXAMPLES = 80
@@ -130,7 +131,7 @@ def _check(ledger: Ledger, organisation: Any, k: int, k_comments: int) -> None:
 
 @pytest.mark.django_db
 @settings(
-    max_examples=EXAMPLES,
+    max_examples=hypothesis_examples(ci=EXAMPLES, dev=8),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )

@@ -26,6 +26,7 @@ from matching.engine import (
 )
 from matching.engine.hierarchy import ManagementIndex
 from matching.engine.rules import score_pair
+from tests.hypothesis_profiles import hypothesis_examples
 
 EXPLOIT, DEEPEN, DISCOVER = 2, 1, 0
 
@@ -310,7 +311,7 @@ def test_explain_pair_of_a_manual_pair() -> None:
 # --- optimisation --------------------------------------------------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=hypothesis_examples(ci=60, dev=6), deadline=None)
 @given(
     seed=st.integers(0, 10**9),
     n_mentees=st.integers(1, 5),
@@ -328,7 +329,7 @@ def test_dense_and_sparse_match_brute_force(seed: int, n_mentees: int, n_mentors
     assert sparse.optimality == "certified"
 
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=hypothesis_examples(ci=25, dev=5), deadline=None)
 @given(seed=st.integers(0, 10**9))
 def test_block_feasibility_and_score_agree_with_scalar_reference(seed: int) -> None:
     problem = Problem.from_input(random_input(seed, 7, 6, max_cap=3))

@@ -40,9 +40,10 @@ from organisations.selectors import member_manager_choices
 from organisations.services import directory_import_content
 from tests.conftest import Cast
 from tests.factories.organisations import directory_csv, plan_for
+from tests.hypothesis_profiles import hypothesis_examples
 
 DB_SETTINGS = settings(
-    max_examples=60,
+    max_examples=hypothesis_examples(ci=60, dev=6),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -101,7 +102,7 @@ def has_cycle(cast: Cast) -> bool:
 # --- The parser on its own ------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=hypothesis_examples(ci=300, dev=30), deadline=None)
 @given(st.binary(max_size=3000))
 def test_parser_answers_random_bytes_with_errors_not_exceptions(content: bytes) -> None:
     result = plan_import(parse_directory(content), existing=[], default_timezone="UTC")
@@ -116,7 +117,7 @@ header_cell = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=hypothesis_examples(ci=300, dev=30), deadline=None)
 @given(
     header=st.lists(header_cell, min_size=1, max_size=12),
     rows=st.lists(st.lists(cell, max_size=12), max_size=15),
@@ -272,7 +273,7 @@ form_data = st.dictionaries(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=hypothesis_examples(ci=200, dev=20), deadline=None)
 @given(data=form_data, departments=st.lists(text, max_size=4))
 def test_plain_forms_only_answer_valid_or_invalid(
     data: dict[str, str], departments: list[str]
@@ -283,7 +284,7 @@ def test_plain_forms_only_answer_valid_or_invalid(
         assert form.is_valid() in (True, False)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=hypothesis_examples(ci=100, dev=10), deadline=None)
 @given(content=st.binary(max_size=500), name=st.text(alphabet="abcé._- ", min_size=1))
 def test_upload_form_only_answers_valid_or_invalid(content: bytes, name: str) -> None:
     upload = SimpleUploadedFile("f" + name, content)

@@ -32,13 +32,14 @@ from programmes.models import (
 )
 from tests.conftest import Cast
 from tests.factories import MemberFactory, ParticipantFactory, ParticipantTopicFactory
+from tests.hypothesis_profiles import hypothesis_examples
 from tests.programmes.conftest import url
 
 pytestmark = pytest.mark.django_db
 
 EXAMPLES = 60
 PROPERTY = settings(
-    max_examples=EXAMPLES,
+    max_examples=hypothesis_examples(ci=EXAMPLES, dev=6),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
