@@ -33,6 +33,29 @@ PROPOSAL_ORDERS = {
 }
 
 
+@dataclass(frozen=True)
+class PublishSummary:
+    """What publishing a run will do: pairs proposed and the people emailed."""
+
+    pairs: int
+    mentors: int
+    mentees: int
+
+    @property
+    def people(self) -> int:
+        return self.mentors + self.mentees
+
+
+def match_run_publish_summary(*, organisation: Organisation, run: MatchRun) -> PublishSummary:
+    """Count the run's proposed pairs and the distinct people publishing them will email."""
+    figures = MatchProposal.objects.filter(organisation=organisation, run=run).aggregate(
+        pairs=Count("id"),
+        mentors=Count("mentor_id", distinct=True),
+        mentees=Count("mentee_id", distinct=True),
+    )
+    return PublishSummary(**figures)
+
+
 def match_programme_get(*, organisation: Organisation, programme_id: UUID) -> Programme:
     """One programme of the organisation, or 404."""
     return get_object_or_404(Programme.objects.filter(organisation=organisation), pk=programme_id)

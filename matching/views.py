@@ -25,6 +25,7 @@ from matching.selectors import (
     match_run_constraint_get,
     match_run_get,
     match_run_is_superseded,
+    match_run_publish_summary,
     match_run_view,
     mentor_wishes,
     pairing_get_for_member,
@@ -51,7 +52,7 @@ from matching.services.runs import (
     match_run_swap,
 )
 from organisations.tenancy import TenantRequest, tenant_view
-from ui.http import refuse_unless_post
+from ui.http import is_confirmed, refuse_unless_post
 
 
 def _to_run(request: TenantRequest, run: MatchRun) -> HttpResponse:
@@ -187,10 +188,14 @@ def match_run_release_view(
 
 @tenant_view(admin=True)
 def match_run_publish_view(request: TenantRequest, run_id: UUID) -> HttpResponse:
-    """Publish a run: proposed pairings, and each person is asked to accept."""
+    """Publish a run once confirmed: proposed pairings, and each person is asked to accept."""
     run = match_run_get(organisation=request.organisation, run_id=run_id)
     if (refused := refuse_unless_post(request)) is not None:
         return refused
+    if not is_confirmed(request):  # it emails everyone in the run: say so and ask first
+        summary = match_run_publish_summary(organisation=request.organisation, run=run)
+        context = {"run": run, "programme": run.programme, "summary": summary}
+        return render(request, "matching/run_publish_confirm.html", context)
     try:
         match_run_publish_request(
             organisation=request.organisation, run=run, published_by=request.member

@@ -30,6 +30,9 @@ TRANSITION_LABELS: dict[str, Promise] = {
     Status.CLOSED: _("Close the programme"),
 }
 
+# Irreversible transitions: the first click shows what will happen (counts) and asks again.
+CONFIRMED_TRANSITIONS = frozenset({Status.CLOSED})
+
 # What describes the programme can change until it closes; the rules people enrolled under
 # (dates, cadence, capacity, topics, thresholds) stop changing once matching starts.
 DESCRIPTIVE_FIELDS = frozenset({"name", "description", "goals", "ends_on"})

@@ -18,3 +18,16 @@ def refuse_unless_post(request: HttpRequest) -> HttpResponseNotAllowed | None:
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     return None
+
+
+# The value a confirmation page's button posts: a mass or irreversible action runs only with it.
+CONFIRM_VALUE = "yes"
+
+
+def is_confirmed(request: HttpRequest) -> bool:
+    """Whether this POST comes from the confirmation page's button, not the first click.
+
+    Mass or irreversible actions (publish a run, close a programme) answer a first POST with a
+    page saying what will happen, with counts; only its button, posting `confirm=yes`, acts.
+    """
+    return request.POST.get("confirm") == CONFIRM_VALUE

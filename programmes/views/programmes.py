@@ -18,8 +18,14 @@ from programmes.forms.programmes import (
     TrainingStepForm,
     TransitionForm,
 )
-from programmes.lifecycle import ALL_FIELDS, TRANSITION_LABELS, programme_editable_fields
+from programmes.lifecycle import (
+    ALL_FIELDS,
+    CONFIRMED_TRANSITIONS,
+    TRANSITION_LABELS,
+    programme_editable_fields,
+)
 from programmes.selectors.programmes import (
+    programme_checklist,
     programme_dashboard,
     programme_get,
     programme_list,
@@ -39,7 +45,7 @@ from programmes.services.training import (
     training_step_move,
     training_step_update,
 )
-from ui.http import refuse_unless_post
+from ui.http import is_confirmed, refuse_unless_post
 
 
 @tenant_view(admin=True)
@@ -115,6 +121,12 @@ def programme_transition_view(request: TenantRequest, programme_id: UUID) -> Htt
     if not form.is_valid():
         messages.error(request, _("Choose the next step from the programme page."))
         return redirect("programme-detail", request.organisation.slug, programme.pk)
+    to_status = form.cleaned_data["to_status"]
+    if to_status in CONFIRMED_TRANSITIONS and not is_confirmed(request):
+        context = {"programme": programme, "to_status": to_status,
+                   "label": TRANSITION_LABELS[to_status],
+                   "checklist": programme_checklist(programme=programme)}  # fmt: skip
+        return render(request, "programmes/programme_transition_confirm.html", context)
     try:
         programme_transition(
             organisation=request.organisation,

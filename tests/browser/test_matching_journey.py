@@ -119,6 +119,8 @@ def test_hr_matches_adjusts_publishes_people_answer_and_hr_rematches(
     _shot(page, tmp_path, "06-compare")
     page.get_by_role("link", name="Back to run 5").click()
     page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("people are emailed right away")).to_be_visible()
+    page.get_by_role("button", name="Yes, publish").click()
     expect(page.get_by_text("pairs proposed, each person was emailed")).to_be_visible()
     _shot(page, tmp_path, "07-published")
     with scopes_disabled():

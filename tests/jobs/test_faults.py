@@ -118,7 +118,7 @@ def test_redis_outage_pages_answer_and_everything_completes_once(
         )
         assert response.status_code == 302
         response, timings["publish a run"] = _timed_post(
-            alice, _url("match-run-publish", run_id=run.pk)
+            alice, _url("match-run-publish", run_id=run.pk), {"confirm": "yes"}
         )
         assert response.status_code == 302
         # How long each page waited on the dead broker (the rest is the page's own work).

@@ -27,6 +27,8 @@ from tests.matching.conftest import RunStarter
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirm": "yes"}  # what the confirmation page posts
+
 
 def _url(name: str, cast: Cast, **kwargs: Any) -> str:
     return reverse(name, kwargs={"org_slug": cast.org_a.slug, **kwargs})
@@ -191,7 +193,7 @@ def test_publish_button_proposes_the_pairs(
     run = run_matching(programme)
     url = _url("match-run-detail", cast, run_id=run.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        response = alice_client.post(_url("match-run-publish", cast, run_id=run.pk))
+        response = alice_client.post(_url("match-run-publish", cast, run_id=run.pk), CONFIRMED)
     assert response["Location"] == url
     with scopes_disabled():
         assert Pairing.objects.filter(status="proposed", match_run=run).count() == 1
@@ -200,13 +202,37 @@ def test_publish_button_proposes_the_pairs(
     assert "Publish 1 pair" not in page
 
 
+def test_publish_first_asks_for_confirmation_with_counts_and_publishes_nothing(
+    cast: Cast,
+    programme: Programme,
+    run_matching: RunStarter,
+    alice_client: Client,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    mentor(programme, capacity=2)
+    mentee(programme)
+    mentee(programme)
+    run = run_matching(programme)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice_client.post(_url("match-run-publish", cast, run_id=run.pk))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "2 pairs are proposed." in page
+    assert "3 people are emailed right away (mentors: 1, mentees: 2)" in page
+    assert 'name="confirm" value="yes"' in page
+    with scopes_disabled():
+        run.refresh_from_db()
+        assert run.publish_requested_at is None
+        assert not Pairing.objects.filter(match_run=run).exists()
+
+
 def test_a_run_being_published_keeps_polling(
     cast: Cast, programme: Programme, run_matching: RunStarter, alice_client: Client
 ) -> None:
     mentor(programme)
     mentee(programme)
     run = run_matching(programme)
-    alice_client.post(_url("match-run-publish", cast, run_id=run.pk))  # task not run yet
+    alice_client.post(_url("match-run-publish", cast, run_id=run.pk), CONFIRMED)  # task not run yet
     page = alice_client.get(_url("match-run-detail", cast, run_id=run.pk)).content.decode()
     assert "Publishing…" in page
     assert 'hx-trigger="every 1s"' in page
@@ -219,7 +245,9 @@ def test_publishing_a_stale_run_shows_why_in_the_page(
     a_mentee = mentee(programme)
     run = run_matching(programme)
     PairingFactory.create(programme=programme, mentee=a_mentee, status="proposed")
-    response = alice_client.post(_url("match-run-publish", cast, run_id=run.pk), follow=True)
+    response = alice_client.post(
+        _url("match-run-publish", cast, run_id=run.pk), CONFIRMED, follow=True
+    )
     assert "since this run: start a new run" in response.content.decode()
     with scopes_disabled():
         assert not Pairing.objects.filter(match_run=run).exists()

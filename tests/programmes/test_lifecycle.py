@@ -23,9 +23,13 @@ def _set(programme: Programme, **fields: Any) -> None:
     programme.refresh_from_db()
 
 
-def _advance(client: Client, cast: Cast, programme: Programme, to: str) -> str:
+def _advance(
+    client: Client, cast: Cast, programme: Programme, to: str, *, confirm: bool = True
+) -> str:
+    # `confirm` is what the confirmation page of an irreversible step posts.
+    data = {"to_status": to, **({"confirm": "yes"} if confirm else {})}
     response = client.post(
-        url("programme-transition", cast, programme_id=programme.pk), {"to_status": to}, follow=True
+        url("programme-transition", cast, programme_id=programme.pk), data, follow=True
     )
     programme.refresh_from_db()
     return response.content.decode()
@@ -150,6 +154,32 @@ def test_close_ends_live_pairings(cast: Cast, alice_client: Client, programme: P
     assert live.status == Pairing.Status.ENDED
     assert live.ended_at is not None
     assert declined.status == Pairing.Status.DECLINED
+
+
+def test_close_first_says_how_many_pairings_end_and_closes_nothing(
+    cast: Cast, alice_client: Client, programme: Programme
+) -> None:
+    _set(programme, status="running")
+    live = PairingFactory.create(programme=programme, status=Pairing.Status.ACTIVE)
+    PairingFactory.create(programme=programme, status=Pairing.Status.ACCEPTED)
+    content = _advance(alice_client, cast, programme, "closed", confirm=False)
+    assert programme.status == "running"
+    assert "2 live pairings will be ended." in content
+    assert "Yes, close the programme" in content
+    with scopes_disabled():
+        live.refresh_from_db()
+    assert live.status == Pairing.Status.ACTIVE
+
+
+def test_close_is_not_the_primary_step_of_a_running_programme(
+    cast: Cast, alice_client: Client, programme: Programme
+) -> None:
+    _set(programme, status="running")
+    content = alice_client.get(
+        url("programme-detail", cast, programme_id=programme.pk)
+    ).content.decode()
+    assert "Next step:" not in content
+    assert 'class="button button--danger">Close the programme…' in content
 
 
 def test_transition_cannot_skip_a_status(
