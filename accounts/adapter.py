@@ -11,7 +11,7 @@ from allauth.core.internal.ratelimit import get_ip
 from django.contrib.sites.shortcuts import get_current_site
 from django.http import HttpRequest
 
-from notifications.services import email_enqueue_message
+from notifications.services import email_enqueue_account_message
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -41,8 +41,7 @@ class AccountAdapter(DefaultAccountAdapter):
         }
         message = self.render_mail(template_prefix, email, full_context)
         # Each account email is a distinct event (a new reset link), so its key is unique.
-        email_enqueue_message(
-            organisation=None,
-            message=message,
-            dedup_key=f"account:{template_prefix.rsplit('/', 1)[-1]}:{uuid.uuid4()}",
+        name = template_prefix.rsplit("/", 1)[-1]
+        email_enqueue_account_message(
+            message=message, kind=f"account.{name}", dedup_key=f"account:{name}:{uuid.uuid4()}"
         )

@@ -32,6 +32,9 @@ class OutboundEmail(models.Model):
     # Producers derive the key from the event (e.g. "reminder:24h:<session>:<member>"), so
     # a repeated sweep or a retried task cannot queue the same email twice.
     dedup_key = models.CharField(max_length=255, unique=True)
+    # A key of notifications.kinds.KINDS (e.g. "sessions.reminder_upcoming"), or
+    # "account.<allauth template>" for account emails.
+    kind = models.CharField(max_length=64, blank=True)
     to = models.EmailField()
     subject = models.CharField(max_length=255)
     body_text = models.TextField()

@@ -1,11 +1,11 @@
-"""Queueing and sending outbox emails."""
+"""The email pipeline: render and queue (one way for every app), then send from the outbox."""
 
 from __future__ import annotations
 
 import base64
 import logging
 import smtplib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -16,62 +16,90 @@ from django.db.models import F
 from django.utils import timezone
 
 from notifications.models import OutboundEmail
+from notifications.recipients import EmailOrganisation, EmailRecipient
+from notifications.rendering import (
+    Attachment,
+    Email,
+    RenderedEmail,
+    email_render,
+    subject_clean,
+)
 from safetext.neutralise import file_name, one_line, plain_text
 
 logger = logging.getLogger(__name__)
 
 
-def email_enqueue(
-    *,
-    organisation: Any | None,
-    dedup_key: str,
-    to: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    attachments: list[dict[str, str]] | None = None,
-) -> OutboundEmail | None:
-    """Queue one email unless its dedup key is already queued; return the new row or None."""
+def _outbox_row(rendered: RenderedEmail) -> OutboundEmail:
+    return OutboundEmail(
+        organisation_id=rendered.organisation_id,
+        kind=rendered.kind,
+        dedup_key=rendered.dedup_key,
+        to=rendered.to,
+        # The renderer made the subject one line; no control character in any part
+        # (stored text can reach them; PostgreSQL refuses NUL).
+        subject=rendered.subject,
+        body_text=plain_text(rendered.body_text),
+        body_html=plain_text(rendered.body_html),
+        attachments=rendered.attachments,
+        next_attempt_at=timezone.now(),
+    )
+
+
+def _outbox_insert(row: OutboundEmail) -> OutboundEmail | None:
+    """Insert one row unless its dedup key is already queued; queue its sending after commit."""
     from notifications.tasks import send_outbound_email
 
     try:
         # A savepoint, so a duplicate key leaves the caller's transaction usable.
         with transaction.atomic():
-            email = OutboundEmail.objects.create(
-                organisation=organisation,
-                dedup_key=dedup_key,
-                to=to,
-                # Stored text can reach a subject: one line (a header cannot hold a break),
-                # and no control character in any part (PostgreSQL refuses NUL).
-                subject=one_line(subject, max_length=255),
-                body_text=plain_text(body_text),
-                body_html=plain_text(body_html),
-                attachments=attachments or [],
-                next_attempt_at=timezone.now(),
-            )
+            row.save(force_insert=True)
     except IntegrityError:
-        if OutboundEmail.objects.filter(dedup_key=dedup_key).exists():
+        if OutboundEmail.objects.filter(dedup_key=row.dedup_key).exists():
             return None
         raise
-    send_outbound_email.delay_on_commit(str(email.pk))  # type: ignore[attr-defined]
-    return email
+    send_outbound_email.delay_on_commit(str(row.pk))  # type: ignore[attr-defined]
+    return row
+
+
+def email_enqueue(
+    *,
+    organisation: EmailOrganisation | None,
+    kind: str,
+    recipient: EmailRecipient,
+    dedup_key: str,
+    context: Mapping[str, Any],
+    attachments: Sequence[Attachment] = (),
+) -> OutboundEmail | None:
+    """Render an email of a registered kind for one person and queue it, unless its dedup key
+    is already queued; return the new row or None."""
+    email = Email(
+        kind=kind,
+        recipient=recipient,
+        organisation=organisation,
+        dedup_key=dedup_key,
+        context=context,
+        attachments=attachments,
+    )
+    return _outbox_insert(_outbox_row(email_render(email)))
 
 
 # Emails per send task for bulk producers: one SMTP connection serves a whole batch.
 SEND_BATCH_SIZE = 100
 
 
-def email_enqueue_bulk(rows: Sequence[OutboundEmail]) -> list[str]:
-    """Insert unsaved rows whose dedup key is new, queue their sending after commit; return ids.
+def email_enqueue_bulk(emails: Sequence[Email]) -> list[str]:
+    """Render emails, insert those whose dedup key is new, queue their sending after commit;
+    return the ids inserted.
 
     For sweeps that produce thousands of emails: a set-based INSERT … ON CONFLICT DO NOTHING
     (on the unique dedup key) and one SELECT telling which ids were really inserted, instead of
-    one `email_enqueue` per row.
+    one `email_enqueue` per email. Rendering is the same as `email_enqueue`'s.
     """
     from notifications.tasks import send_outbound_emails
 
-    if not rows:
+    if not emails:
         return []
+    rows = [_outbox_row(email_render(email)) for email in emails]
     OutboundEmail.objects.bulk_create(rows, ignore_conflicts=True)
     # ON CONFLICT DO NOTHING reports nothing back: the ids generated here that exist now are
     # exactly the rows this call inserted (a conflicting key keeps its older row and id).
@@ -114,29 +142,30 @@ def _claim_one(email_id: str) -> OutboundEmail | None:
     return email_claim(email_id=email_id)
 
 
-def email_enqueue_message(
-    *, organisation: Any | None, message: EmailMessage, dedup_key: str
-) -> list[OutboundEmail]:
-    """Queue a rendered Django message, one outbox row per recipient."""
+def email_enqueue_account_message(*, message: EmailMessage, kind: str, dedup_key: str) -> None:
+    """Queue an account email (sign-up, password reset) that allauth rendered itself.
+
+    The one exception to `email_enqueue`: allauth renders its own templates (with autoescaping
+    off in subjects and text) in the language of the request; the message belongs to no tenant.
+    """
     html = ""
     if isinstance(message, EmailMultiAlternatives):
         html = next(
             (str(content) for content, mimetype in message.alternatives if mimetype == "text/html"),
             "",
         )
-    queued = []
     for index, recipient in enumerate(message.to):
-        row = email_enqueue(
-            organisation=organisation,
+        rendered = RenderedEmail(
+            kind=kind,
+            organisation_id=None,
             dedup_key=dedup_key if index == 0 else f"{dedup_key}:{index}",
             to=recipient,
-            subject=str(message.subject),
+            subject=subject_clean(str(message.subject)),
             body_text=str(message.body),
             body_html=html,
+            attachments=[],
         )
-        if row is not None:
-            queued.append(row)
-    return queued
+        _outbox_insert(_outbox_row(rendered))
 
 
 def _build_message(email: OutboundEmail, connection: Any) -> EmailMessage:

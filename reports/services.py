@@ -11,9 +11,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models.fields.files import FieldFile
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
@@ -133,17 +132,13 @@ def _notify_ready(report: Report) -> None:
         "report-detail", kwargs={"org_slug": report.organisation.slug, "report_id": report.pk}
     )
     for member in recipients:
-        language = member.languages[0] if member.languages else settings.LANGUAGE_CODE
-        with translation.override(language):
-            context = {"report": report, "member": member, "url": settings.SITE_URL + path}
-            email_enqueue(
-                organisation=report.organisation,
-                dedup_key=f"report-ready:{report.pk}:{member.pk}",
-                to=member.email,
-                subject=_("Your report on %(programme)s is ready")
-                % {"programme": report.programme},
-                body_text=render_to_string("reports/email/report_ready.txt", context),
-            )
+        email_enqueue(
+            organisation=report.organisation,
+            kind="reports.report_ready",
+            recipient=member,
+            dedup_key=f"report-ready:{report.pk}:{member.pk}",
+            context={"report": report, "url": settings.SITE_URL + path},
+        )
 
 
 def _previous_month(today: dt.date) -> tuple[dt.date, dt.date]:

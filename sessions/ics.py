@@ -18,6 +18,7 @@ from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStand
 from icalendar.enums import STATUS
 from icalendar.prop import vDuration
 
+from notifications.rendering import Attachment, attachment
 from programmes.models import Level
 from safetext.neutralise import one_line, plain_text
 from sessions.models import MentoringSession
@@ -216,6 +217,20 @@ def vtimezone(tzid: str, *, first_year: int, last_year: int) -> Timezone:
 def invitation_ics(session: MentoringSession, *, method: str) -> bytes:
     """Return an iTIP message (REQUEST or CANCEL) for one session."""
     return _calendar([session_event(session)], method=method).to_ical()
+
+
+def invitation_attachment(
+    session: MentoringSession, *, method: str, filename: str = "invite.ics"
+) -> Attachment:
+    """An outbox attachment carrying the session's iTIP message (REQUEST or CANCEL).
+
+    Call it in the recipient's language (`recipient_activated`): summary and description are
+    translated text.
+    """
+    mimetype = f"text/calendar; method={method}" if method != PUBLISH else "text/calendar"
+    return attachment(
+        filename=filename, content=invitation_ics(session, method=method), mimetype=mimetype
+    )
 
 
 def download_ics(session: MentoringSession) -> bytes:

@@ -9,9 +9,9 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from feedback.emails import feedback_email_enqueue
 from feedback.models import RatingEligibility
 from feedback.services.common import INVITE_WINDOW, SWEEP_CHUNK, absolute_url
+from notifications.services import email_enqueue
 from organisations.models import Organisation
 from sessions.models import MentoringSession
 
@@ -79,14 +79,14 @@ def _invite(organisation: Organisation, session: MentoringSession) -> None:
     mentee = session.pairing.mentee.member
     if not mentee.is_active or not mentee.email:
         return
-    feedback_email_enqueue(
-        "rating_invitation",
-        {
+    email_enqueue(
+        organisation=organisation,
+        kind="feedback.rating_invitation",
+        recipient=mentee,
+        dedup_key=f"feedback:invite:{session.pk}:{mentee.pk}",
+        context={
             "session": session,
             "mentor": session.pairing.mentor.member,
             "feedback_url": absolute_url(reverse("feedback-home", args=[organisation.slug])),
         },
-        recipient=mentee,
-        organisation=organisation,
-        dedup_key=f"feedback:invite:{session.pk}:{mentee.pk}",
     )

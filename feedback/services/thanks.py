@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from feedback.emails import feedback_email_enqueue
 from feedback.models import ThankYouNote
 from feedback.services.common import (
     K_MAX,
@@ -20,6 +19,7 @@ from feedback.services.common import (
     queue_processing,
 )
 from matching.models import Pairing
+from notifications.services import email_enqueue
 from organisations.models import Member, Organisation
 
 
@@ -50,18 +50,18 @@ def thank_you_send(
             message=text,
         )
         if mentor.is_active and mentor.email:
-            feedback_email_enqueue(
-                "thank_you",
-                {
+            email_enqueue(
+                organisation=organisation,
+                kind="feedback.thank_you",
+                recipient=mentor,
+                dedup_key=f"feedback:thanks:{note.pk}",
+                context={
                     "note": note,
                     "author": member,
                     "feedback_url": absolute_url(
                         reverse("feedback-mentor", args=[organisation.slug])
                     ),
                 },
-                recipient=mentor,
-                organisation=organisation,
-                dedup_key=f"feedback:thanks:{note.pk}",
             )
     return note
 

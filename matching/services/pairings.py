@@ -8,22 +8,59 @@ from collections.abc import Iterable
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from jobs.services import job_start
 from matching.models import MatchProposal, MatchRun, MentorWish, Pairing
-from matching.services.emails import email_pairing_member
 from matching.services.runs import RUNNABLE_STATUSES
+from notifications.services import Email, email_enqueue, email_enqueue_bulk
 from organisations.models import Member, Organisation
 from programmes.models import Participant, Programme
 
 DECLINE_REASON_MAX = 1000
 WISHES_MAX = 3
 WISH_STATUSES = (Programme.Status.ENROLMENT, Programme.Status.MATCHING)
+
+
+def _pairing_email(organisation: Organisation, pairing: Pairing, *, role: str, event: str) -> Email:
+    """The email telling the pairing's mentor or mentee (`role`) about `event`."""
+    me, partner = (
+        (pairing.mentor, pairing.mentee) if role == "mentor" else (pairing.mentee, pairing.mentor)
+    )
+    path = reverse(
+        "pairing-detail", kwargs={"org_slug": organisation.slug, "pairing_id": pairing.pk}
+    )
+    return Email(
+        kind=f"matching.pairing_{event}",
+        recipient=me.member,
+        organisation=organisation,
+        dedup_key=f"pairing-{event}:{pairing.pk}:{me.member.pk}",
+        context={
+            "pairing": pairing,
+            "partner": partner.member,
+            "role": role,
+            "programme": pairing.programme,
+            # Only the pairing's two people can open it.
+            "url": settings.SITE_URL + path,
+        },
+    )
+
+
+def _email_pairing(organisation: Organisation, pairing: Pairing, *, role: str, event: str) -> None:
+    email = _pairing_email(organisation, pairing, role=role, event=event)
+    email_enqueue(
+        organisation=organisation,
+        kind=email.kind,
+        recipient=email.recipient,
+        dedup_key=email.dedup_key,
+        context=email.context,
+    )
 
 
 def _publish_conflicts(
@@ -151,10 +188,14 @@ def match_run_publish(*, organisation: Organisation, run_id: UUID) -> list[Pairi
     run.save(update_fields=["published_at"])
     for pairing in pairings:
         pairing.programme = programme
-        for role in ("mentor", "mentee"):
-            email_pairing_member(
-                organisation=organisation, pairing=pairing, role=role, event="proposed"
-            )
+    # A large run means thousands of emails: one set-based insert, not one per email.
+    email_enqueue_bulk(
+        [
+            _pairing_email(organisation, pairing, role=role, event="proposed")
+            for pairing in pairings
+            for role in ("mentor", "mentee")
+        ]
+    )
     return pairings
 
 
@@ -195,9 +236,7 @@ def pairing_accept(*, organisation: Organisation, pairing: Pairing, member: Memb
     pairing.save(update_fields=fields)
     if pairing.status == Pairing.Status.ACCEPTED:
         for side in ("mentor", "mentee"):
-            email_pairing_member(
-                organisation=organisation, pairing=pairing, role=side, event="accepted"
-            )
+            _email_pairing(organisation, pairing, role=side, event="accepted")
     return pairing
 
 
@@ -221,7 +260,7 @@ def pairing_decline(
     pairing.declined_at = timezone.now()
     pairing.save(update_fields=["status", "declined_by", "decline_reason", "declined_at"])
     other = "mentee" if role == "mentor" else "mentor"
-    email_pairing_member(organisation=organisation, pairing=pairing, role=other, event="declined")
+    _email_pairing(organisation, pairing, role=other, event="declined")
     return pairing
 
 

@@ -11,12 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.services import email_enqueue
 from organisations.models import Member, Organisation
 from programmes.constants import LANGUAGE_CODES
 from programmes.models import Invitation, Level, Participant, ParticipantTopic, Programme
 from programmes.selectors.participants import colleague_choices
 from programmes.selectors.programmes import programme_topics
-from programmes.services.emails import email_member
 from programmes.signals import participant_withdrawing
 
 Status = Participant.Status
@@ -188,11 +188,11 @@ def participant_review(
     participant.decided_by = by
     participant.decision_note = note
     participant.save(update_fields=["status", "decided_at", "decided_by", "decision_note"])
-    email_member(
+    email_enqueue(
         organisation=organisation,
-        member=participant.member,
+        kind="programmes.decision",
+        recipient=participant.member,
         dedup_key=f"participant-decision:{participant.pk}:{participant.status}",
-        template="decision",
         context={
             "participant": participant,
             "programme": participant.programme,

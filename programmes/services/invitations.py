@@ -23,10 +23,10 @@ from django_scopes import scope
 
 from accounts.models import User
 from accounts.services import account_create_verified
+from notifications.services import email_enqueue
 from organisations.models import Member, Organisation
 from programmes.models import Invitation, Participant, Programme
 from programmes.selectors.invitations import InvitationState, invitation_resolve
-from programmes.services.emails import email_member
 from programmes.tokens import token_new
 
 INVITATION_LIFETIME = dt.timedelta(days=14)
@@ -40,11 +40,11 @@ def _refuse_unless_enrolment(programme: Programme) -> None:
 
 def _send(invitation: Invitation, token: str) -> None:
     link = settings.SITE_URL + reverse("invitation-accept", kwargs={"token": token})
-    email_member(
+    email_enqueue(
         organisation=invitation.programme.organisation,
-        member=invitation.member,
+        kind="programmes.invitation",
+        recipient=invitation.member,
         dedup_key=f"invitation:{invitation.pk}:{invitation.send_count}",
-        template="invitation",
         context={
             "programme": invitation.programme,
             "role": invitation.role,

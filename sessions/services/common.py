@@ -13,9 +13,11 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
+from notifications.recipients import recipient_activated
+from notifications.services import email_enqueue
 from organisations.models import Member, Organisation
 from programmes.models import Programme
-from sessions import policy
+from sessions import ics, policy
 from sessions.models import MentoringSession, SessionEvent
 from sessions.selectors import PAIRING_RELATED, SESSION_RELATED, role_in_pairing
 
@@ -178,3 +180,35 @@ def other_member(session: MentoringSession, role: str) -> Member:
     """Return the other person of the session's pair."""
     pairing = session.pairing
     return pairing.mentee.member if role == "mentor" else pairing.mentor.member
+
+
+def session_change_email(
+    kind: str,
+    session: MentoringSession,
+    *,
+    recipient: Member,
+    actor: Member | None,
+    method: str | None,
+    event: str,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Queue one email about a change to a session, with the updated invitation attached."""
+    organisation = session.organisation
+    attachments = []
+    if method is not None:
+        with recipient_activated(recipient, organisation):
+            attachments.append(ics.invitation_attachment(session, method=method))
+    email_enqueue(
+        organisation=organisation,
+        kind=f"sessions.{kind}",
+        recipient=recipient,
+        dedup_key=f"session:{event}:{session.pk}:{recipient.pk}:{session.sequence}",
+        context={
+            "session": session,
+            "actor": actor,
+            "event": event,
+            "session_url": ics.session_url(session),
+            **(extra or {}),
+        },
+        attachments=attachments,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -11,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from matching.services.pairings import pairings_activate
+from notifications.services import email_enqueue
 from organisations.models import Member, Organisation
 from programmes.models import Level
 from sessions import policy
-from sessions.emails import queue_rendered, render_email
 from sessions.ics import session_url
 from sessions.models import MentoringSession, SessionEvent, SessionTopic
 from sessions.selectors import proposal_options
@@ -27,22 +28,26 @@ def confirm_request_key(session: MentoringSession) -> str:
     return f"reminder:confirm:{session.pk}:{mentee_id}:{session.log_version}"
 
 
+def confirm_request_context(session: MentoringSession) -> dict[str, Any]:
+    """What the "please confirm" email shows (sent here and re-sent by the sweep)."""
+    return {
+        "session": session,
+        "session_url": session_url(session),
+        "actor": session.pairing.mentor.member,
+        "auto_confirm_days": policy.CONFIRM_GRACE_DAYS,
+    }
+
+
 def queue_confirm_request(session: MentoringSession) -> None:
     """Ask the mentee to confirm the mentor's log (the sweep re-queues it if this is lost)."""
     mentee = session.pairing.mentee.member
-    rendered = render_email(
-        "reminder_confirm",
-        {
-            "session": session,
-            "session_url": session_url(session),
-            "actor": session.pairing.mentor.member,
-            "auto_confirm_days": policy.CONFIRM_GRACE_DAYS,
-        },
-        recipient=mentee,
+    email_enqueue(
         organisation=session.organisation,
+        kind="sessions.reminder_confirm",
+        recipient=mentee,
         dedup_key=confirm_request_key(session),
+        context=confirm_request_context(session),
     )
-    queue_rendered(rendered, organisation=session.organisation)
     MentoringSession.objects.filter(pk=session.pk).update(
         reminded_confirm_version=session.log_version
     )
@@ -224,17 +229,16 @@ def session_dispute(
     session.save(update_fields=["disputed_at", "dispute_note", "updated_at"])
     record_event(session, SessionEvent.Kind.DISPUTED, role=role, note=note.strip())
     mentor = session.pairing.mentor.member
-    rendered = render_email(
-        "session_disputed",
-        {
+    email_enqueue(
+        organisation=organisation,
+        kind="sessions.session_disputed",
+        recipient=mentor,
+        dedup_key=f"session:disputed:{session.pk}:{mentor.pk}:{session.log_version}",
+        context={
             "session": session,
             "session_url": session_url(session),
             "actor": member,
             "note": note.strip(),
         },
-        recipient=mentor,
-        organisation=organisation,
-        dedup_key=f"session:disputed:{session.pk}:{mentor.pk}:{session.log_version}",
     )
-    queue_rendered(rendered, organisation=organisation)
     return session

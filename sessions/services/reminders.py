@@ -28,20 +28,19 @@ from django_scopes import scopes_disabled
 
 from matching.models import Pairing
 from matching.services.pairings import pairings_activate
-from notifications.services import email_enqueue_bulk
+from notifications.services import Email, email_enqueue_bulk
 from organisations.models import Member, Organisation
 from programmes.models import Programme
 from sessions import policy
-from sessions.emails import RenderedEmail, render_email
 from sessions.ics import session_url
 from sessions.models import MentoringSession, ReminderSweep, SessionEvent
-from sessions.outbox import outbox_row
 from sessions.selectors import (
     SESSION_RELATED,
     pairing_activity,
     resource_links_queryset,
     stalled_since,
 )
+from sessions.services.logs import confirm_request_context
 
 CHUNK_SIZE = 500
 SWEEP_NAME = "reminders"
@@ -55,7 +54,7 @@ class SessionPass:
     """One kind of session reminder: which sessions are due, for whom, under which key."""
 
     kind: str
-    template: str
+    email_kind: str  # a key of notifications.kinds.KINDS
     marker: str  # the model field recording the version reminded
     version: str  # "sequence" or "log_version"
     order: str  # the indexed field the pass walks through
@@ -71,7 +70,7 @@ def _not_reminded(marker: str, version: str) -> Q:
 SESSION_PASSES = (
     SessionPass(
         kind="24h",
-        template="reminder_upcoming",
+        email_kind="sessions.reminder_upcoming",
         marker="reminded_24h_sequence",
         version="sequence",
         order="starts_at",
@@ -86,7 +85,7 @@ SESSION_PASSES = (
     ),
     SessionPass(
         kind="1h",
-        template="reminder_upcoming",
+        email_kind="sessions.reminder_upcoming",
         marker="reminded_1h_sequence",
         version="sequence",
         order="starts_at",
@@ -100,7 +99,7 @@ SESSION_PASSES = (
     ),
     SessionPass(
         kind="log",
-        template="reminder_log",
+        email_kind="sessions.reminder_log",
         marker="reminded_log_sequence",
         version="sequence",
         order="starts_at",
@@ -114,7 +113,7 @@ SESSION_PASSES = (
     ),
     SessionPass(
         kind="confirm",
-        template="reminder_confirm",
+        email_kind="sessions.reminder_confirm",
         marker="reminded_confirm_version",
         version="log_version",
         order="logged_at",
@@ -229,18 +228,17 @@ def _run_session_pass(session_pass: SessionPass, now: dt.datetime, chunk_size: i
 def _queue_session_chunk(
     session_pass: SessionPass, chunk: list[MentoringSession], now: dt.datetime
 ) -> int:
-    rows = []
+    emails = []
     for session in chunk:
         for role in session_pass.roles:
             participant = session.pairing.mentor if role == "mentor" else session.pairing.mentee
             member = participant.member
             if not member.is_active or not member.email:
                 continue
-            rendered = _render_session_reminder(session_pass, session, member, role, now)
-            rows.append(outbox_row(rendered, organisation_id=session.organisation_id))
+            emails.append(_session_reminder(session_pass, session, member, role))
     versions = {session.pk: getattr(session, session_pass.version) for session in chunk}
     with transaction.atomic():
-        inserted = email_enqueue_bulk(rows)
+        inserted = email_enqueue_bulk(emails)
         # The version each reminder was for, not F(version): a session changed since the
         # SELECT keeps an older marker and is reminded again for its new version.
         MentoringSession.objects.filter(pk__in=list(versions)).update(
@@ -254,32 +252,29 @@ def _queue_session_chunk(
     return len(inserted)
 
 
-def _render_session_reminder(
-    session_pass: SessionPass,
-    session: MentoringSession,
-    member: Member,
-    role: str,
-    now: dt.datetime,
-) -> RenderedEmail:
-    other = session.pairing.mentee.member if role == "mentor" else session.pairing.mentor.member
-    context: dict[str, Any] = {
-        "session": session,
-        "other": other,
-        "role": role,
-        "kind": session_pass.kind,
-        "session_url": session_url(session),
-        "auto_confirm_days": policy.CONFIRM_GRACE_DAYS,
-        "actor": session.pairing.mentor.member,
-    }
+def _session_reminder(
+    session_pass: SessionPass, session: MentoringSession, member: Member, role: str
+) -> Email:
+    if session_pass.email_kind == "sessions.reminder_confirm":
+        context = confirm_request_context(session)
+    else:
+        other = session.pairing.mentee.member if role == "mentor" else session.pairing.mentor.member
+        context = {
+            "session": session,
+            "other": other,
+            "role": role,
+            "window": session_pass.kind,
+            "session_url": session_url(session),
+        }
     if session_pass.with_agenda:
         context["topics"] = list(session.topics.all())
         context["resources"] = [link.resource for link in session.resource_links.all()]
-    return render_email(
-        session_pass.template,
-        context,
+    return Email(
+        kind=session_pass.email_kind,
         recipient=member,
         organisation=session.organisation,
         dedup_key=reminder_key(session_pass.kind, session, member),
+        context=context,
     )
 
 
@@ -401,7 +396,7 @@ def stalled_key(stalled: StalledPair, member: Member, now: dt.datetime) -> str:
 
 
 def _queue_stalled_nudges(health: dict[Any, OrganisationHealth], now: dt.datetime) -> int:
-    rows = []
+    emails = []
     for entry in health.values():
         for stalled in entry.stalled:
             if stalled.next_planned_at is not None:
@@ -412,23 +407,24 @@ def _queue_stalled_nudges(health: dict[Any, OrganisationHealth], now: dt.datetim
                 if not member.is_active:
                     continue
                 other = pairing.mentee.member if role == "mentor" else pairing.mentor.member
-                rendered = render_email(
-                    "reminder_stalled",
-                    {
-                        "pairing": pairing,
-                        "programme": pairing.programme,
-                        "other": other,
-                        "role": role,
-                        "last_held_at": stalled.last_held_at,
-                        "sessions_url": _sessions_url(entry.organisation),
-                    },
-                    recipient=member,
-                    organisation=entry.organisation,
-                    dedup_key=stalled_key(stalled, member, now),
+                emails.append(
+                    Email(
+                        kind="sessions.reminder_stalled",
+                        recipient=member,
+                        organisation=entry.organisation,
+                        dedup_key=stalled_key(stalled, member, now),
+                        context={
+                            "pairing": pairing,
+                            "programme": pairing.programme,
+                            "other": other,
+                            "role": role,
+                            "last_held_at": stalled.last_held_at,
+                            "sessions_url": _sessions_url(entry.organisation),
+                        },
+                    )
                 )
-                rows.append(outbox_row(rendered, organisation_id=entry.organisation.pk))
     with transaction.atomic():
-        return len(email_enqueue_bulk(rows))
+        return len(email_enqueue_bulk(emails))
 
 
 def _sessions_url(organisation: Organisation) -> str:
@@ -445,7 +441,7 @@ def _queue_digests(health: dict[Any, OrganisationHealth], now: dt.datetime, week
     admins = Member.objects.filter(
         organisation_id__in=list(health), role=Member.Role.ADMIN, is_active=True
     ).select_related("organisation")
-    rows = []
+    emails = []
     for admin in admins:
         entry = health[admin.organisation_id]
         programmes = [
@@ -461,13 +457,14 @@ def _queue_digests(health: dict[Any, OrganisationHealth], now: dt.datetime, week
             }
             for programme in entry.programmes.values()
         ]
-        rendered = render_email(
-            "reminder_digest",
-            {"programmes": programmes, "week": week, "now": now},
-            recipient=admin,
-            organisation=entry.organisation,
-            dedup_key=f"reminder:digest:{entry.organisation.pk}:{admin.pk}:{week}",
+        emails.append(
+            Email(
+                kind="sessions.reminder_digest",
+                recipient=admin,
+                organisation=entry.organisation,
+                dedup_key=f"reminder:digest:{entry.organisation.pk}:{admin.pk}:{week}",
+                context={"programmes": programmes, "week": week, "now": now},
+            )
         )
-        rows.append(outbox_row(rendered, organisation_id=entry.organisation.pk))
     with transaction.atomic():
-        return len(email_enqueue_bulk(rows))
+        return len(email_enqueue_bulk(emails))

@@ -16,16 +16,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from matching.models import Pairing
+from notifications.recipients import recipient_activated
+from notifications.services import email_enqueue
 from organisations.models import Member, Organisation
 from programmes.models import Resource, Topic
 from sessions import ics, policy
-from sessions.emails import (
-    ics_attachment,
-    queue_rendered,
-    recipient_language,
-    render_email,
-    session_change_email,
-)
 from sessions.models import MentoringSession, SessionEvent, SessionResource, SessionTopic
 from sessions.recurrence import Segment, series_occurrences
 from sessions.selectors import overlapping_sessions, proposal_options
@@ -40,6 +35,7 @@ from sessions.services.common import (
     record_event,
     require_action,
     role_of,
+    session_change_email,
 )
 
 
@@ -281,33 +277,26 @@ def _email_series(
     sessions: list[MentoringSession], *, series_id: uuid.UUID, actor: Member, zone: Any
 ) -> None:
     """One email for the whole series, one invitation file per session (iTIP: one UID each)."""
-    from django.utils import translation
-
     first = sessions[0]
     mentee = first.pairing.mentee.member
     organisation = first.organisation
-    with translation.override(recipient_language(mentee, organisation)):
+    with recipient_activated(mentee, organisation):
         attachments = [
-            ics_attachment(
-                ics.invitation_ics(session, method=ics.REQUEST),
-                method=ics.REQUEST,
-                filename=f"session-{index}.ics",
-            )
+            ics.invitation_attachment(session, method=ics.REQUEST, filename=f"session-{index}.ics")
             for index, session in enumerate(sessions, start=1)
         ]
-    rendered = render_email(
-        "session_series",
-        {
+    email_enqueue(
+        organisation=organisation,
+        kind="sessions.session_series",
+        recipient=mentee,
+        dedup_key=f"session:series:{series_id}:{mentee.pk}",
+        context={
             "sessions": [(s, ics.session_url(s)) for s in sessions],
             "actor": actor,
             "session": first,
         },
-        recipient=mentee,
-        organisation=organisation,
-        dedup_key=f"session:series:{series_id}:{mentee.pk}",
         attachments=attachments,
     )
-    queue_rendered(rendered, organisation=organisation)
 
 
 def _bump(session: MentoringSession, **changes: Any) -> None:

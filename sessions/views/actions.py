@@ -12,9 +12,9 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.recipients import recipient_zone
 from organisations.tenancy import TenantRequest, tenant_view
 from sessions import policy, services
-from sessions.emails import member_zone
 from sessions.forms import (
     DeclineForm,
     DisputeForm,
@@ -78,7 +78,7 @@ def _form_action(
         messages.error(request, _("This is not possible for this session any more."))
         return to_detail(request, session)
     # A new time is typed in the viewer's own timezone (the field lets them pick another).
-    zone = member_zone(request.member, request.organisation)
+    zone = recipient_zone(request.member, request.organisation)
     local_start = timezone.localtime(session.starts_at, zone)
     initial = {
         "timezone": zone.key,

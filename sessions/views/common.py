@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from notifications.recipients import recipient_zone
 from organisations.tenancy import TenantRequest
-from sessions.emails import member_zone
 from sessions.models import MentoringSession
 
 
@@ -17,7 +17,7 @@ def render_local(
     request: TenantRequest, template: str, context: dict[str, Any], status: int = 200
 ) -> HttpResponse:
     """Render with times shown in the viewer's own timezone."""
-    zone = member_zone(request.member, request.organisation)
+    zone = recipient_zone(request.member, request.organisation)
     with timezone.override(zone):
         return render(request, template, {**context, "viewer_zone": zone}, status=status)
 

@@ -13,9 +13,9 @@ from django.shortcuts import redirect
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from notifications.recipients import recipient_zone
 from organisations.tenancy import TenantRequest, tenant_view
 from sessions import ics, policy, services
-from sessions.emails import member_zone
 from sessions.forms import SessionProposalForm, SessionSeriesForm, show_service_errors
 from sessions.selectors import (
     pairing_for_member,
@@ -63,7 +63,7 @@ def _initial_slot(request: TenantRequest, pairing: Any) -> dict[str, Any]:
     programme = pairing.programme
     return {
         "duration_minutes": programme.session_minutes,
-        "timezone": member_zone(request.member, request.organisation).key,
+        "timezone": recipient_zone(request.member, request.organisation).key,
         "every": programme.cadence_every,
         "unit": programme.cadence_unit,
         "count": programme.target_sessions,
@@ -163,7 +163,7 @@ def session_detail_view(request: TenantRequest, session_id: UUID) -> HttpRespons
         "correction_closes_at": policy.correction_closes_at(session),
         "auto_confirm_at": policy.auto_confirm_at(session),
         "session_zone_differs": session.timezone
-        != member_zone(request.member, request.organisation).key,
+        != recipient_zone(request.member, request.organisation).key,
     }
     return render_local(request, "sessions/session_detail.html", context)
 

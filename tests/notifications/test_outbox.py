@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -21,13 +22,21 @@ from tests.conftest import Cast
 pytestmark = pytest.mark.django_db
 
 
+@dataclass
+class _Recipient:
+    email: str = "x@example.com"
+    first_name: str = "Xavier"
+    languages: list[str] = field(default_factory=list)
+    timezone: str = "UTC"
+
+
 def _queue(key: str = "test:1", **extra: Any) -> OutboundEmail | None:
     return email_enqueue(
         organisation=None,
+        kind="reports.report_ready",
+        recipient=_Recipient(),
         dedup_key=key,
-        to="x@example.com",
-        subject="Hi",
-        body_text="Body",
+        context={"report": {"programme": {"name": "Hi"}}},
         **extra,
     )
 
@@ -109,7 +118,7 @@ def test_sweep_sends_due_emails_only() -> None:
         next_attempt_at=timezone.now() + timedelta(hours=1)
     )
     assert send_pending_emails() == 1
-    assert [m.subject for m in mail.outbox] == ["Hi"]
+    assert [m.subject for m in mail.outbox] == ["Your report on Hi is ready"]
 
 
 def test_attachments_are_delivered() -> None:
@@ -131,5 +140,6 @@ def test_password_reset_email_goes_through_outbox(
     assert response.status_code == 302
     row = OutboundEmail.objects.get(to="bob@a.test")
     assert row.dedup_key.startswith("account:")
+    assert row.kind == "account.password_reset_key"
     assert row.status == OutboundEmail.Status.SENT
     assert "/accounts/password/reset/key/" in mail.outbox[0].body
