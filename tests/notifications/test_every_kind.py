@@ -1,4 +1,4 @@
-"""Every registered email kind, sent by its real producer to `Maeve O'Brien` of `R&D "Tools" <2027>`.
+"""Every email kind, sent by its real producer to `Maeve O'Brien` of `R&D "Tools" <2027>`.
 
 Subjects and text parts are plain text: they must read exactly as typed (no `&#x27;`, `&amp;`,
 `&quot;`, `&lt;`); the HTML part must escape the same names. The test is parametrized over the
@@ -25,7 +25,7 @@ from matching.services.runs import match_run_start
 from notifications.kinds import KINDS
 from notifications.models import OutboundEmail
 from organisations.models import Member, Organisation
-from programmes.models import Participant, Programme
+from programmes.models import Participant
 from programmes.services.enrolment import participant_review
 from programmes.services.invitations import invitation_create_many
 from reports.models import Report
@@ -56,7 +56,8 @@ class World:
     commit: Callable[[], Any]  # a context manager running on-commit callbacks
 
     def pair(self, *, maeve_is: str, accepted_days_ago: float = 3, **fields: Any) -> Pair:
-        mentor, mentee = (self.maeve, self.liam) if maeve_is == "mentor" else (self.liam, self.maeve)
+        people = (self.maeve, self.liam)
+        mentor, mentee = people if maeve_is == "mentor" else people[::-1]
         programme = running_programme(self.organisation, name=HOSTILE)
         return make_pair(
             self.organisation,
