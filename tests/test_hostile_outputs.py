@@ -37,8 +37,8 @@ from programmes.models import Level, Programme
 from reports.models import Report
 from reports.services import report_build
 from safetext.neutralise import FORMULA_STARTS
-from sessions.emails import session_change_email
 from sessions.models import MentoringSession, SessionTopic
+from sessions.services.common import session_change_email
 from tests.conftest import Cast
 from tests.factories import (
     MemberFactory,

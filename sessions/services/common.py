@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Iterable
+from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo
 

@@ -317,7 +317,7 @@ def _report_ready(w: World) -> str:
         report = Report.objects.create(
             organisation=w.organisation, programme=programme, requested_by=w.maeve
         )
-        report_build(organisation=w.organisation, report_id=str(report.pk))
+        report_build(organisation=w.organisation, report_id=report.pk)
     return f"Your report on {HOSTILE} is ready"
 
 
