@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -21,13 +22,25 @@ from tests.support.services import free_port, smtp_sink
 pytestmark = pytest.mark.django_db
 
 
+@dataclass
+class _Recipient:
+    email: str
+    first_name: str = "Carol"
+    languages: list[str] = field(default_factory=list)
+    timezone: str = "UTC"
+
+
+def _subject(key: str) -> str:
+    return f"Your report on {key} is ready"
+
+
 def _queue(cast: Cast, key: str, to: str = "carol@a.test", org: Any = None) -> OutboundEmail:
     email = email_enqueue(
         organisation=org or cast.org_a,
+        kind="reports.report_ready",
+        recipient=_Recipient(email=to),
         dedup_key=key,
-        to=to,
-        subject=f"Subject {key}",
-        body_text="Body",
+        context={"report": {"programme": {"name": key}}},
     )
     assert email is not None
     return email
@@ -69,7 +82,7 @@ def test_unreachable_smtp_counts_an_attempt_with_back_off_then_delivers_once(
         _smtp(settings, sink.port)
         assert email_send_batch(email_ids=[str(e.pk) for e in emails]) == 3
         assert email_send_batch(email_ids=[str(e.pk) for e in emails]) == 0
-    assert sorted(m["Subject"] for m in sink.messages) == [f"Subject down:{n}" for n in range(3)]
+    assert sorted(m["Subject"] for m in sink.messages) == [_subject(f"down:{n}") for n in range(3)]
     assert set(OutboundEmail.objects.values_list("status", "attempts")) == {("sent", 2)}
 
 
@@ -131,9 +144,9 @@ def test_hr_sees_only_its_organisations_undelivered_emails_with_why_and_when(
     page = alice_client.get(
         reverse("email-undelivered", kwargs={"org_slug": "org-a"})
     ).content.decode()
-    assert "carol@a.test" in page and "Subject mine:1" in page
+    assert "carol@a.test" in page and _subject("mine:1") in page
     assert "451 try later" in page and "after 8 attempts" in page
-    assert "Subject theirs:1" not in page
+    assert _subject("theirs:1") not in page
 
 
 def test_hr_home_warns_about_undelivered_emails(cast: Cast, alice_client: Client) -> None:
@@ -184,7 +197,7 @@ def test_operator_sees_every_organisation_and_others_get_404(
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     page = alice_client.get(url).content.decode()
-    assert "Subject op:1" in page and "Subject op:2" in page
+    assert _subject("op:1") in page and _subject("op:2") in page
     with django_capture_on_commit_callbacks(execute=True):
         alice_client.post(reverse("operator-email-retry"))
     assert not OutboundEmail.objects.filter(status=OutboundEmail.Status.FAILED).exists()
