@@ -34,10 +34,10 @@ from sessions import services as sessions
 from sessions.recurrence import Segment
 from sessions.services.reminders import reminders_sweep
 from tests.factories import OrganisationFactory, ParticipantFactory, ProgrammeFactory
-from tests.factories.core import member_with_login
 from tests.factories.feedback import held_session, sweep
 from tests.factories.matching import matching_programme, mentee, mentor
-from tests.factories.sessions_extra import Pair, in_days, make_pair, make_session, running_programme
+from tests.factories.organisations import member_with_login
+from tests.factories.sessions import Pair, in_days, make_pair, make_session, running_programme
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_scopes")]
 
