@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
@@ -68,14 +69,20 @@ def eligibility_sweep(
                 ignore_conflicts=True,
             )
             created += len(rows)
+            # Read back, not taken from `rows`: a row another sweep inserted first keeps its id.
+            ids = dict(
+                RatingEligibility.objects.filter(
+                    organisation=organisation, session__in=sessions
+                ).values_list("session_id", "pk")
+            )
             for session in sessions:
-                if invite and session.starts_at >= now - INVITE_WINDOW:
-                    _invite(organisation, session)
+                if invite and session.starts_at >= now - INVITE_WINDOW and session.pk in ids:
+                    _invite(organisation, session, ids[session.pk])
         if len(sessions) < chunk_size:
             return created
 
 
-def _invite(organisation: Organisation, session: MentoringSession) -> None:
+def _invite(organisation: Organisation, session: MentoringSession, eligibility_id: UUID) -> None:
     mentee = session.pairing.mentee.member
     if not mentee.is_active or not mentee.email:
         return
@@ -87,6 +94,10 @@ def _invite(organisation: Organisation, session: MentoringSession) -> None:
         context={
             "session": session,
             "mentor": session.pairing.mentor.member,
-            "feedback_url": absolute_url(reverse("feedback-home", args=[organisation.slug])),
+            # The link opens this session's rating form: one click from the email to the first
+            # question. Its id is the mentee's own eligibility, cut from logs (docs/anonymity.md).
+            "feedback_url": absolute_url(
+                reverse("feedback-rate", args=[organisation.slug, eligibility_id])
+            ),
         },
     )

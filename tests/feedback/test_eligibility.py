@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 from django_scopes import scopes_disabled
 
 from feedback.models import RatingEligibility
@@ -71,8 +72,24 @@ def test_sweep_invites_the_mentee_once_through_the_outbox(cast: Cast) -> None:
     email = OutboundEmail.objects.get(dedup_key=f"feedback:invite:{session.pk}:{pair.mentee.pk}")
     assert email.to == "helen@example.com"
     assert pair.mentor.full_name in email.subject
-    assert "/o/org-a/feedback/" in email.body_text
     assert "anonymous" in email.body_text
+
+
+def test_invitation_links_straight_to_the_sessions_rating_form(cast: Cast) -> None:
+    pair = make_pair(cast.org_a, mentee_email="helen@example.com")
+    held_session(pair)
+    sweep(cast.org_a)
+    (eligibility,) = _eligibilities()
+    email = OutboundEmail.objects.get(dedup_key__startswith="feedback:invite:")
+    rate_path = f"/o/org-a/feedback/rate/{eligibility.pk}/"
+    assert rate_path in email.body_text
+    assert f'{rate_path}">' in email.body_html
+    assert eligibility.member.user is not None
+    client = Client()
+    client.force_login(eligibility.member.user)
+    page = client.get(rate_path).content.decode()  # one click: the form, its first question
+    assert 'class="card feedback-form"' in page
+    assert "<legend>" in page
 
 
 def test_invitation_is_written_in_the_mentees_language(cast: Cast) -> None:
