@@ -182,6 +182,14 @@ def test_close_is_not_the_primary_step_of_a_running_programme(
     assert 'class="button button--danger">Close the programme…' in content
 
 
+def test_flash_messages_are_a_list_inside_a_status_region(
+    cast: Cast, alice_client: Client, programme: Programme
+) -> None:
+    content = _advance(alice_client, cast, programme, "closed")  # refused: a flash message
+    assert '<div role="status">\n        <ul class="messages">' in content
+    assert '<ul class="messages" role=' not in content
+
+
 def test_transition_cannot_skip_a_status(
     cast: Cast, alice_client: Client, programme: Programme
 ) -> None:
