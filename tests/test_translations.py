@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PO = ROOT / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 MO = PO.with_suffix(".mo")
 IGNORED = ("--ignore=.venv", "--ignore=build", "--ignore=tests", "--ignore=benchmarks")
-UNTRANSLATED_AT_MOST = 809
+UNTRANSLATED_AT_MOST = 411
 
 
 def _catalogue() -> polib.POFile:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_scopes import scopes_disabled
@@ -21,6 +22,8 @@ pytestmark = pytest.mark.django_db
 
 def _client(email: str) -> Client:
     client = Client()
+    # These assertions read English text; some Acme colleagues list French first.
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
     return client
 

@@ -77,7 +77,7 @@ def test_recipient_zone_skips_invalid_names() -> None:
 
 def test_email_is_rendered_in_the_recipients_language_and_zone() -> None:
     rendered = email_render(_report_ready(Probe(), Person(languages=["fr-CA"]), Org()))
-    assert rendered.subject == "Your report on fr Europe/Dublin is ready"
+    assert rendered.subject == "Votre rapport sur fr Europe/Dublin est prêt"
     assert "fr Europe/Dublin" in rendered.body_text
     assert '<html lang="fr">' in rendered.body_html
 
@@ -85,7 +85,7 @@ def test_email_is_rendered_in_the_recipients_language_and_zone() -> None:
 def test_email_without_a_spoken_language_uses_the_organisations_default() -> None:
     org = Org(default_language="fr", timezone="Europe/Paris")
     rendered = email_render(_report_ready(Probe(), Person(languages=["de"], timezone=""), org))
-    assert rendered.subject == "Your report on fr Europe/Paris is ready"
+    assert rendered.subject == "Votre rapport sur fr Europe/Paris est prêt"
 
 
 def test_rendering_leaves_the_callers_language_active() -> None:
