@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Languages a participant can hold a session in (ISO 639-1 codes, stored as codes).
 LANGUAGE_CHOICES: list[tuple[str, Promise]] = [
@@ -28,18 +29,18 @@ LANGUAGE_CODES = frozenset(code for code, _label in LANGUAGE_CHOICES)
 # block as hour-of-week ints (0 = Monday 00:00–01:00 … 167 = Sunday 23:00–24:00) in the
 # member's own timezone, the format `Participant.availability` documents.
 WEEKDAYS: list[tuple[int, Promise]] = [
-    (0, _("Monday")),
-    (1, _("Tuesday")),
-    (2, _("Wednesday")),
-    (3, _("Thursday")),
-    (4, _("Friday")),
+    (0, pgettext_lazy("availability grid", "Monday")),
+    (1, pgettext_lazy("availability grid", "Tuesday")),
+    (2, pgettext_lazy("availability grid", "Wednesday")),
+    (3, pgettext_lazy("availability grid", "Thursday")),
+    (4, pgettext_lazy("availability grid", "Friday")),
 ]
 WEEKDAY_ABBREVIATIONS: dict[int, Promise] = {
-    0: _("Mon"),
-    1: _("Tue"),
-    2: _("Wed"),
-    3: _("Thu"),
-    4: _("Fri"),
+    0: pgettext_lazy("availability grid", "Mon"),
+    1: pgettext_lazy("availability grid", "Tue"),
+    2: pgettext_lazy("availability grid", "Wed"),
+    3: pgettext_lazy("availability grid", "Thu"),
+    4: pgettext_lazy("availability grid", "Fri"),
 }
 BLOCK_HOURS = 2
 BLOCK_STARTS = (8, 10, 12, 14, 16, 18)
