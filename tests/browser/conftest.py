@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 
 from tests.support.services import services_required
@@ -47,6 +48,20 @@ def _watch_csp(browser: Browser) -> None:
 
     def watched(*args: Any, **kwargs: Any) -> BrowserContext:
         context = new_context(*args, **kwargs)
+        if str(kwargs.get("locale", "")).startswith("en"):
+            # The journeys are written in English: their people chose English with the language
+            # switcher (its cookie), whatever language the directory lists first for them.
+            context.add_cookies(
+                [
+                    {
+                        "name": settings.LANGUAGE_COOKIE_NAME,
+                        "value": "en",
+                        "domain": host,
+                        "path": "/",
+                    }
+                    for host in ("localhost", "127.0.0.1")
+                ]
+            )
         context.add_init_script(_REPORT_CSP_VIOLATIONS)
         context.on("console", _on_console)
         return context
